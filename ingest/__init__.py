@@ -1,0 +1,1 @@
+"""Ingest: read funding guides (.txt/.docx/.pdf/.html) and recover their structure."""

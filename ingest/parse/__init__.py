@@ -1,0 +1,1 @@
+"""guidegraph.parse package."""

@@ -1,0 +1,1 @@
+"""guidegraph.readers package."""

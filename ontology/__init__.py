@@ -1,0 +1,1 @@
+"""The guidegraph OWL ontology and its alignments (Turtle data files)."""

@@ -1,0 +1,1 @@
+"""The library of SPARQL queries answering research questions (.rq data files)."""

@@ -1,0 +1,1 @@
+"""SHACL shapes that check a guide is complete and consistent (Turtle data files)."""
