@@ -282,6 +282,7 @@ class Outline:
     materials: list[TextBlock] = field(default_factory=list)
     notes: list[TextBlock] = field(default_factory=list)
     preamble: list[TextBlock] = field(default_factory=list)
+    sections: list[TextBlock] = field(default_factory=list)  # other document-level parts (组织方式, 联系方式...)
     nodes: list[Node] = field(default_factory=list)
     offices: list[Office] = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
@@ -308,6 +309,7 @@ class Outline:
             "materials": [b.to_json() for b in self.materials],
             "notes": [b.to_json() for b in self.notes],
             "preamble": [b.to_json() for b in self.preamble],
+            "sections": [b.to_json() for b in self.sections],
             "nodes": [n.to_json() for n in self.nodes],
             "offices": [o.to_json() for o in self.offices],
             "coverage": self.coverage.to_json(),

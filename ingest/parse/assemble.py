@@ -1,0 +1,198 @@
+"""Assemble a full ``Outline`` from text: every reader of ingest.parse in one pass.
+
+Order: paragraphs -> outline tree -> titles/tags/kinds -> indicators and
+their quantities -> funding and declared counts -> offices, deadlines and
+document metadata -> coverage. Each step lives in its own module; this one
+only wires them and maps extracted text back to source lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from guidegraph.ingest.model import Coverage, Indicator, Node, Outline, Span, Unassigned
+from guidegraph.ingest.parse.classify import classify, split_tags
+from guidegraph.ingest.parse.counts import parse_direction_count, parse_period, parse_project_count
+from guidegraph.ingest.parse.dates import extract_deadlines
+from guidegraph.ingest.parse.docmeta import extract_doc_meta
+from guidegraph.ingest.parse.funding import parse_funding
+from guidegraph.ingest.parse.labels import match_label
+from guidegraph.ingest.parse.lines import BOOKMARK_RE, fold, logical_paragraphs
+from guidegraph.ingest.parse.markers import candidate_markers
+from guidegraph.ingest.parse.offices import extract_offices
+from guidegraph.ingest.parse.outline import OutlineBuilder
+from guidegraph.ingest.parse.quantities import parse_quantities
+from guidegraph.ingest.parse.statements import split_statements
+
+_YOUNG_RE = re.compile(r"青年科学家")
+
+
+def starts_block(folded: str) -> bool:
+    """Does a line open a block by its own look (an outline number or a label)?"""
+    return bool(candidate_markers(folded) or match_label(folded))
+
+
+def assemble(text: str, source: str) -> Outline:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    paragraphs = logical_paragraphs(text, starts_block)
+    built = OutlineBuilder(paragraphs.paras).build()
+    locator = LineLocator(lines)
+
+    nodes = built.nodes
+    for node in nodes:
+        node.title, node.tags = split_tags(node.title)
+    classify(nodes)
+    for node in nodes:
+        _fill_node(node, locator)
+    _close_spans(nodes, built.node_paras)
+
+    outline = Outline(source=source, nodes=nodes)
+    outline.preamble = built.doc.preamble
+    outline.requirements = built.doc.requirements
+    outline.materials = built.doc.materials
+    outline.notes = built.doc.notes
+    outline.sections = built.doc.sections
+
+    meta = extract_doc_meta(lines)
+    outline.title, outline.subtitle, outline.year = meta.title, meta.subtitle, meta.year
+    outline.jurisdiction, outline.issuers = meta.jurisdiction, list(meta.issuers)
+    outline.doc_number, outline.issue_date = meta.doc_number, meta.issue_date
+    outline.deadlines = extract_deadlines(lines)
+    offices, _ = extract_offices(lines)
+    _scope_offices(offices, nodes)
+    outline.offices = offices
+
+    outline.coverage = _coverage(text, paragraphs, built.attachments_used)
+    if not any(n.kind in ("direction", "subdirection") for n in nodes):
+        outline.warnings.append("no research directions recognised: the text may be a notice without a guide, or use a layout guidegraph does not know yet")
+    return outline
+
+
+# ------------------------------------------------------------------ per node
+def _fill_node(node: Node, locator: "LineLocator") -> None:
+    raw_indicators = list(node.indicators)
+    node.indicators = []
+    for block in raw_indicators:
+        for start, end in split_statements(block.text):
+            statement = block.text[start:end]
+            node.indicators.append(
+                Indicator(
+                    text=statement,
+                    label=block.label or "考核指标",
+                    quantities=parse_quantities(statement),
+                    source=locator.locate(statement, block.source),
+                )
+            )
+    prose = " ".join(b.text for b in node.intro + node.sections + node.notes)
+    for block in node.intro + node.sections + node.notes:
+        for funding in parse_funding(block.text):
+            funding.source = locator.locate(funding.text, block.source)
+            node.funding.append(funding)
+    if node.kind == "programme":
+        declared = parse_direction_count(prose)
+        if declared and declared.get("value") is not None:
+            node.declared_direction_count = int(declared["value"])
+        node.young_scientist_rules = [b for b in node.intro if _YOUNG_RE.search(b.text)]
+    projects = parse_project_count(prose)
+    if projects:
+        node.declared_project_count = projects
+    period = parse_period(prose)
+    if period:
+        node.period = period.get("text")
+
+
+def _close_spans(nodes: list[Node], node_paras: dict) -> None:
+    """A node's span runs from its heading to the last line of its last descendant."""
+    by_parent: dict[str | None, list[Node]] = {}
+    for n in nodes:
+        by_parent.setdefault(n.parent, []).append(n)
+
+    def close(n: Node) -> Span:
+        span = n.source
+        for p in node_paras.get(n.id, []):
+            span = span.cover(p.span) if span else p.span
+        for child in by_parent.get(n.id, []):
+            span = span.cover(close(child))
+        n.source = span
+        return span
+
+    for root in by_parent.get(None, []):
+        close(root)
+
+
+def _scope_offices(offices, nodes: list[Node]) -> None:
+    """An office mentioned inside a node's text serves that node (责任部门 under a 专项)."""
+    def deepest(line: int) -> Node | None:
+        best = None
+        for n in nodes:
+            if n.source and n.source.start_line <= line <= n.source.end_line:
+                if best is None or n.source.start_line >= best.source.start_line:
+                    best = n
+        return best
+
+    for office in offices:
+        for span in office.sources or ([office.source] if office.source else []):
+            node = deepest(span.start_line)
+            if node is not None and node.title not in office.scope:
+                office.scope.append(node.title)
+
+
+# ------------------------------------------------------------------ coverage
+def _coverage(text: str, paragraphs, attachments_used: set[int]) -> Coverage:
+    """Count non-blank characters: assigned to the structure, or unassigned with a reason."""
+    total = sum(1 for ch in text if not ch.isspace())
+    unassigned: list[Unassigned] = []
+    for noise in paragraphs.noise:
+        unassigned.append(Unassigned(noise.line, noise.line, noise.text, noise.reason))
+    for para in paragraphs.paras:
+        if para.attachment is not None and para.span.start_line not in attachments_used:
+            unassigned.append(Unassigned(para.span.start_line, para.span.end_line, para.text, "attachment marker: a boundary of the outline, not content"))
+    lost = sum(sum(1 for ch in u.text if not ch.isspace()) for u in unassigned)
+    return Coverage(chars_total=total, chars_assigned=total - lost, unassigned=unassigned)
+
+
+class LineLocator:
+    """Find which source lines a piece of cleaned, re-joined text came from.
+
+    Cleaning drops whitespace and joins wrapped lines, so text is matched on
+    a whitespace-free view of the source, searched within the block's span.
+    """
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        compact_chars: list[str] = []
+        self.char_line: list[int] = []
+        self.char_offset: list[int] = []
+        pos = 0
+        for number, line in enumerate(lines, start=1):
+            clean = BOOKMARK_RE.sub(lambda m: " " * len(m.group(0)), line)
+            for k, ch in enumerate(clean):
+                if not ch.isspace():
+                    compact_chars.append(ch)
+                    self.char_line.append(number)
+                    self.char_offset.append(pos + k)
+            pos += len(line) + 1
+        self.compact = fold("".join(compact_chars))
+        self.line_first = [bisect.bisect_left(self.char_line, n) for n in range(len(lines) + 2)]
+
+    def locate(self, piece: str, within: Span | None) -> Span | None:
+        key = fold(re.sub(r"\s+", "", piece))
+        if not key:
+            return within
+        lo = self.line_first[within.start_line] if within else 0
+        hi = self.line_first[min(within.end_line + 1, len(self.lines) + 1)] if within else len(self.compact)
+        head = key[: min(16, len(key))]
+        start = self.compact.find(head, lo, hi)
+        if start < 0:
+            return within
+        tail = key[-min(16, len(key)) :]
+        end = self.compact.find(tail, max(start, start + len(key) - len(tail) - 8), hi)
+        if end < 0:
+            end = start + len(head) - 1
+        else:
+            end = end + len(tail) - 1
+        end = min(end, len(self.char_line) - 1)
+        return Span(self.char_line[start], self.char_line[end], self.char_offset[start], self.char_offset[end] + 1)
+

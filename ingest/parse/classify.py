@@ -1,0 +1,104 @@
+"""Node kinds and tags.
+
+Kinds are read from the tree's shape and the titles' own words, the way a
+reader tells a programme (…专项/…计划) from a field (…领域) from the
+fundable direction (the unit that carries 研究内容 and 考核指标):
+
+- programme: titled …专项 / …计划 (or introduced as “…”重点专项);
+- category: a top grouping (…方面, or a top heading that only groups);
+- field: …领域, or a grouping whose children are directions;
+- direction: carries research content / indicators, or is a leaf;
+- subdirection: a direction under a direction.
+"""
+
+from __future__ import annotations
+
+import re
+
+from guidegraph.ingest.model import Node
+
+PROGRAMME_RE = re.compile(r"(专项|计划|专项资金|基金)(申报指南|编制指南|项目指南|指南)?$|^《.*(专项|计划).*》$")
+FIELD_RE = re.compile(r"领域$")
+CATEGORY_RE = re.compile(r"方面$")
+_TAG_PART_RE = re.compile(r"(类|项目|联动|委托|择优|试点|示范类|揭榜挂帅|赛马|部省联动)$")
+_TRAILING_PAREN_RE = re.compile(r"\s*[（(]([^（）()]{2,60})[）)]\s*$")
+_TAG_SPLIT_RE = re.compile(r"[、，,；;/／]\s*")
+
+
+def split_tags(title: str) -> tuple[str, list[str]]:
+    """Strip trailing parenthesised tags: 'X（青年科学家项目、基础研究类）' -> ('X', [...])."""
+    tags: list[str] = []
+    while True:
+        m = _TRAILING_PAREN_RE.search(title)
+        if not m:
+            break
+        parts = [p.strip() for p in _TAG_SPLIT_RE.split(m.group(1)) if p.strip()]
+        if not parts or not all(_TAG_PART_RE.search(p) and len(p) <= 12 for p in parts):
+            break
+        tags = parts + tags
+        title = title[: m.start()].rstrip()
+    return title, tags
+
+
+def has_content(node: Node) -> bool:
+    return bool(node.research_content or node.indicators)
+
+
+def classify(nodes: list[Node]) -> None:
+    """Set ``kind`` on every node (in place); nodes come parents first."""
+    children: dict[str | None, list[Node]] = {}
+    for n in nodes:
+        children.setdefault(n.parent, []).append(n)
+    by_id = {n.id: n for n in nodes}
+
+    def kind_of(n: Node) -> str:
+        title = n.title.strip()
+        if n.kind == "programme" or PROGRAMME_RE.search(title):
+            return "programme"
+        if has_content(n):
+            return "direction"
+        if FIELD_RE.search(title):
+            return "field"
+        if CATEGORY_RE.search(title):
+            return "category"
+        kids = children.get(n.id, [])
+        if not kids:
+            return "direction"
+        if n.parent is None and not _under_programme(n, by_id):
+            return "category"
+        return "field"
+
+    for n in nodes:  # parents first, so a parent's kind is known
+        n.kind = kind_of(n)
+    # A grouping whose children all carry content, sitting under a field, is itself
+    # a direction split into sub-directions (山西: 1、大气污染 → （1）…).
+    # A grouping whose children all carry content is itself a direction split into
+    # sub-directions when the guide says so (本方向…) for it or a sibling
+    # (山西 2017: 2、生物治疗… 本方向支持… → （1）…). Coded children are directions in
+    # their own right (guide codes name fundable units), so they never count.
+    for parent_id, group in children.items():
+        splittable = [
+            n for n in group
+            if n.kind == "field" and children.get(n.id)
+            and all(has_content(k) and not k.code for k in children[n.id])
+        ]
+        if splittable and any(_says_direction(n) for n in group):
+            for n in splittable:
+                n.kind = "direction"
+    for n in nodes:
+        parent = by_id.get(n.parent) if n.parent else None
+        if n.kind == "direction" and parent is not None and parent.kind in ("direction", "subdirection"):
+            n.kind = "subdirection"
+
+
+def _says_direction(n: Node) -> bool:
+    return any(b.text.startswith(("本方向", "该方向")) for b in n.intro)
+
+
+def _under_programme(n: Node, by_id: dict[str, Node]) -> bool:
+    p = by_id.get(n.parent) if n.parent else None
+    while p is not None:
+        if p.kind == "programme":
+            return True
+        p = by_id.get(p.parent) if p.parent else None
+    return False
