@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 
 from guidegraph.ingest.model import Coverage, Indicator, Node, Outline, Span, Unassigned
 from guidegraph.ingest.parse.classify import classify, split_tags
@@ -49,11 +50,16 @@ def assemble(text: str, source: str) -> Outline:
     _close_spans(nodes, built.node_paras)
 
     outline = Outline(source=source, nodes=nodes)
-    outline.preamble = built.doc.preamble
-    outline.requirements = built.doc.requirements
-    outline.materials = built.doc.materials
-    outline.notes = built.doc.notes
-    outline.sections = built.doc.sections
+    # A section heading opens an empty block (its words are the block's label);
+    # it carries no content of its own, so the outline lists only filled blocks.
+    outline.preamble = _filled(built.doc.preamble)
+    outline.requirements = _filled(built.doc.requirements)
+    outline.materials = _filled(built.doc.materials)
+    outline.notes = _filled(built.doc.notes)
+    outline.sections = _filled(built.doc.sections)
+    for node in nodes:
+        for name in ("intro", "research_content", "notes", "sections"):
+            setattr(node, name, _filled(getattr(node, name)))
 
     meta = extract_doc_meta(lines)
     outline.title, outline.subtitle, outline.year = meta.title, meta.subtitle, meta.year
@@ -64,10 +70,14 @@ def assemble(text: str, source: str) -> Outline:
     _scope_offices(offices, nodes)
     outline.offices = offices
 
-    outline.coverage = _coverage(text, paragraphs, built.attachments_used)
+    outline.coverage = _coverage(text, paragraphs, built)
     if not any(n.kind in ("direction", "subdirection") for n in nodes):
         outline.warnings.append("no research directions recognised: the text may be a notice without a guide, or use a layout guidegraph does not know yet")
     return outline
+
+
+def _filled(blocks: list) -> list:
+    return [b for b in blocks if b.text.strip()]
 
 
 # ------------------------------------------------------------------ per node
@@ -140,17 +150,32 @@ def _scope_offices(offices, nodes: list[Node]) -> None:
 
 
 # ------------------------------------------------------------------ coverage
-def _coverage(text: str, paragraphs, attachments_used: set[int]) -> Coverage:
-    """Count non-blank characters: assigned to the structure, or unassigned with a reason."""
+def _coverage(text: str, paragraphs, built) -> Coverage:
+    """Count non-blank characters: held by the outline, or listed as unassigned with a reason.
+
+    What each paragraph contributed is compared character by character with
+    what the builder stored from it, so text the parser drops shows up here.
+    """
     total = sum(1 for ch in text if not ch.isspace())
     unassigned: list[Unassigned] = []
     for noise in paragraphs.noise:
         unassigned.append(Unassigned(noise.line, noise.line, noise.text, noise.reason))
     for para in paragraphs.paras:
-        if para.attachment is not None and para.span.start_line not in attachments_used:
-            unassigned.append(Unassigned(para.span.start_line, para.span.end_line, para.text, "attachment marker: a boundary of the outline, not content"))
+        span = para.span
+        if para.attachment is not None:
+            if span.start_line not in built.attachments_used:
+                unassigned.append(Unassigned(span.start_line, span.end_line, para.text, "attachment marker: a boundary of the outline, not content"))
+            continue
+        missing = Counter(_visible(para.text)) - Counter(_visible("".join(built.captured.get(id(para), []))))
+        if missing:
+            lost = "".join(ch * n for ch, n in missing.items())
+            unassigned.append(Unassigned(span.start_line, span.end_line, lost, "not held by the outline (parser dropped it)"))
     lost = sum(sum(1 for ch in u.text if not ch.isspace()) for u in unassigned)
     return Coverage(chars_total=total, chars_assigned=total - lost, unassigned=unassigned)
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace())
 
 
 class LineLocator:

@@ -38,7 +38,8 @@ _LABEL_ALONE_RE = re.compile(rf"^(?:项目|本项目|专项)?({_ALTERNATION})\s*
 class Label:
     word: str  # as printed, e.g. 考核指标
     field: str  # the model field it fills (see LABELS)
-    rest: str  # text after the colon, may be empty
+    rest: str  # text after the colon, may be empty (from the text given: fold it, and it is folded)
+    rest_start: int = 0  # where ``rest`` starts in the stripped text, to slice the original
 
 
 def match_label(folded: str) -> Label | None:
@@ -46,7 +47,9 @@ def match_label(folded: str) -> Label | None:
     text = folded.strip()
     m = _LABEL_COLON_RE.match(text)
     if m:
-        return Label(m.group(1), _WORD_TO_FIELD[m.group(1)], m.group(2).strip())
+        rest = m.group(2)
+        lead = len(rest) - len(rest.lstrip())
+        return Label(m.group(1), _WORD_TO_FIELD[m.group(1)], rest.strip(), m.start(2) + lead)
     m = _LABEL_ALONE_RE.match(text)
     if m:
         return Label(m.group(1), _WORD_TO_FIELD[m.group(1)], "")

@@ -75,6 +75,7 @@ class OutlineResult:
     assigned: list[Para]  # paragraphs that landed somewhere (all of them, by construction)
     node_paras: dict[str, list[Para]]  # node id -> paragraphs directly under it
     attachments_used: set[int] = field(default_factory=set)
+    captured: dict[int, list[str]] = field(default_factory=dict)
 
 
 class OutlineBuilder:
@@ -91,13 +92,14 @@ class OutlineBuilder:
         self.part_nodes: set[str] = set()  # nodes that stand for a whole document part
         self.last_code: int | None = None
         self.attachments_used: set[int] = set()  # lines of 附件N markers that number a node
+        self.captured: dict[int, list[str]] = {}  # id(para) -> the strings of it the outline holds
         self._consumed: set[int] = set()  # paragraph indexes already taken by a look-ahead
 
     # ----------------------------------------------------------------- driving
     def build(self) -> OutlineResult:
         for i, para in enumerate(self.paras):
             self._step(i, para)
-        return OutlineResult(self.nodes, self.doc, self.assigned, self.node_paras, self.attachments_used)
+        return OutlineResult(self.nodes, self.doc, self.assigned, self.node_paras, self.attachments_used, self.captured)
 
     def _step(self, i: int, para: Para) -> None:
         self.assigned.append(para)
@@ -211,7 +213,12 @@ class OutlineBuilder:
                 return frame.node
         return None
 
+    def _capture(self, para: Para, *strings: str | None) -> None:
+        """Record what of ``para`` the outline now holds, so coverage is measured, not assumed."""
+        self.captured.setdefault(id(para), []).extend(s for s in strings if s)
+
     def _new_node(self, para: Para, number: str | None, code: str | None, title: str, key: str) -> Node:
+        self._capture(para, number, title)
         parent = self._parent_node()
         base = f"{parent.id}/{key}" if parent else key
         node_id, n = base, 2
@@ -250,6 +257,8 @@ class OutlineBuilder:
             self._open_section_heading(para, m, number, label, rest)
             return
         title, remainder = split_title(rest)
+        if remainder and rest.endswith(remainder):
+            self._capture(para, rest[len(title) : len(rest) - len(remainder)])  # the 。 between them
         code = m.number if m.style == "code" else None
         if code is not None:
             self.last_code = m.value
@@ -267,6 +276,7 @@ class OutlineBuilder:
         sink = Sink("node" if node else "doc", field_name, node, label.word)
         self.stack.append(Frame(m.style, m.value, None, sink, m.path))
         self.sink = sink
+        self._capture(para, number, rest)
         self._start_block(para, "", label.word, number=None, heading=True)
 
     def _open_bare_section(self, para: Para, label: Label) -> bool:
@@ -280,6 +290,7 @@ class OutlineBuilder:
         sink = Sink("doc", _target_field(label.field, False), None, label.word)
         self.stack.append(Frame(top.style, top.value + 1, None, sink, top.path))
         self.sink = sink
+        self._capture(para, para.text)
         self._start_block(para, "", label.word, heading=True)
         return True
 
@@ -291,7 +302,9 @@ class OutlineBuilder:
         if base is self.sink or self.sink.field in ("intro", "preamble") or self.sink.node is node:
             pass
         self.sink = Sink("node" if node else "doc", field_name, node, label.word)
-        self._start_block(para, label.rest, label.word)
+        rest = para.text.strip()[label.rest_start :].strip() if label.rest else ""
+        self._capture(para, para.text.strip()[: label.rest_start] if label.rest else para.text)
+        self._start_block(para, rest, label.word)
 
     def _open_unnumbered(self, para: Para) -> None:
         suffix = _UNNUMBERED_SUFFIX_RE.search(para.text)
@@ -318,6 +331,8 @@ class OutlineBuilder:
         marker = self.stack[0] if self.stack and self.stack[0].style == "attach" else None
         self._pop_to(0)
         title = para.text.strip().strip("《》")
+        self._capture(para, para.text)  # the title, 《》 included, is held as the node's title
+        extra_lines = []
         # A title set over several short lines (title / subtitle / （scope）) is one title.
         for j in range(i + 1, min(i + 4, len(self.paras))):
             nxt = self.paras[j]
@@ -325,16 +340,23 @@ class OutlineBuilder:
                 break
             if not _attachment_title(nxt.folded) or match_label(nxt.folded):
                 break
+            # a finished title only takes a bracketed scope line after it: （…领域）
+            if TITLE_END_RE.search(title) and not re.match(r"^[（(].*[）)]$", nxt.folded.strip()):
+                break
             title += nxt.text.strip()
+            self._capture(nxt, nxt.text)
             self._consumed.add(j)
-            para = Para(para.text, para.lines + nxt.lines)
+            extra_lines.extend(nxt.lines)
         if FORM_TITLE_RE.search(title):
             self.stack.append(Frame("part", 1, None, Sink("doc", "materials", None, title)))
             self.sink = self.stack[-1].sink
+            self._capture(para, title)
             self._start_block(para, "", title, heading=True)
             return
         number = f"附件{marker.value}" if marker is not None else None
         node = self._new_node(para, number, None, title, f"a{sum(1 for n in self.nodes if n.parent is None) + 1}")
+        if extra_lines:
+            node.source = node.source.cover(Para(para.text, extra_lines).span)
         if marker is not None and marker.para is not None:
             self.attachments_used.add(marker.para.span.start_line)
             node.source = marker.para.span.cover(node.source)
@@ -362,6 +384,7 @@ class OutlineBuilder:
 
     # ------------------------------------------------------------- content
     def _start_block(self, para: Para, text: str, label: str, number: str | None = None, heading: bool = False) -> None:
+        self._capture(para, text, number)
         block = TextBlock(text=text, label=label, number=number, source=para.span)
         self._store(block)
         self.sink.block = block
@@ -377,6 +400,7 @@ class OutlineBuilder:
             item_number = para.text.lstrip()[: m.head].strip()
             text = para.text.lstrip()[m.head :].strip()
             new_block = True
+        self._capture(para, text, item_number)
         if sink.block is None or new_block or sink.field in ("intro", "preamble") and _starts_paragraph(sink.block, para):
             block = TextBlock(text=text, label=sink.label, number=item_number, source=para.span)
             self._store(block)
@@ -406,10 +430,12 @@ class OutlineBuilder:
         text = para.text
         if len(para.lines) > 1 or len(text) > 16 or len(text) < 2 or _PUNCT_RE.search(text):
             return False
-        if re.search(r"\d", text) or self.sink.field != "intro" or not self.stack:
+        if re.search(r"\d", text) or not self.stack:
             return False
         if text.endswith("方面"):
-            return True
+            return True  # a sector heading (农业方面) stands out even after labelled text
+        if self.sink.field != "intro":
+            return False
         # A short title followed (soon) by the first item of a numbered list.
         for nxt in self.paras[i + 1 : i + 3]:
             for m in candidate_markers(nxt.folded):
@@ -436,6 +462,7 @@ def _target_field(label_field: str, in_node: bool) -> str:
     return label_field if label_field in ("requirements", "materials", "notes") else "sections"
 
 
+TITLE_END_RE = re.compile(r"(指南|通知|政策|办法|方案|细则|信息)[》]?$")
 FORM_TITLE_RE = re.compile(r"(表|表格|模板|格式|样式|承诺书|申报书|说明书|目录|清单)$")
 
 
