@@ -1,0 +1,390 @@
+"""Offices a guide names: where to apply, who is responsible, whom to call.
+
+``extract_offices`` reads labelled blocks (受理单位 / 责任部门 / 联系方式 ...)
+and what follows them: office lines ("高新技术处，联系电话：66608805/07"),
+table-like rows ("山西省农村技术开发中心  卢晓霞   0351-5255511"), 联系人 /
+联系电话 / 地址 / 邮编 lines. It also catches two inline phrasings: "X受理Y方面
+项目" and "报送至X。地址：…". One office named many times is one ``Office``
+whose ``sources`` lists every mention.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from guidegraph.ingest.model import Contact, Office, Span
+from guidegraph.ingest.parse.contacts import (
+    has_surname,
+    is_org_name,
+    parse_contact_people,
+    parse_emails,
+    parse_phones,
+    person_names,
+)
+from guidegraph.ingest.parse.dates import fold_width, line_starts
+
+ROLE_PRIORITY = {"accepting": 0, "responsible": 1, "contact": 2}
+
+_MARKER = r"(?:[-•·●]\s*)?(?:\d+\s*[.、．]\s*|[(（][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+\s*、\s*)?"
+_ROLE_WORDS = [
+    ("accepting", r"受理(?:单位|部门|处室|机构|地点|窗口|中心)"),
+    ("responsible", r"(?:责任|主管|业务|归口|牵头)(?:部门|处室|单位)|业务主管处室|项目管理处室"),
+    ("contact", r"联系方式|联系人(?:及联系方式|及电话)?|联系电话|咨询电话|咨询方式|联系单位|咨询单位|业务咨询|(?:系统|平台)?技术支持"),
+]
+_OFFICE_LABEL = re.compile(
+    rf"^\s*{_MARKER}(?:业务|项目|申报|材料)?(?P<label>{'|'.join(f'(?P<{r}>{w})' for r, w in _ROLE_WORDS)})"
+    r"(?P<tail>\s*(?:和|及|与)[\u4e00-\u9fff]{2,6})?\s*(?:[:：]|为|是|$|\s)"
+)
+_SUB_LABEL = re.compile(
+    r"^\s*(?P<sub>联系人|联\s*系\s*人|联系电话|咨询电话|办公电话|电话|手机|邮箱|电子邮箱|e-?mail|地址|通讯地址|邮编|邮政编码|传真)"
+    r"(?:及联系方式|/联系电话)?\s*[:：]?",
+    re.I,
+)
+_ADDRESS_PAREN = re.compile(r"[(（](?:地址[:：]?)?(?P<addr>[^()（）]*?(?:路|街|道|号|楼|室|房间|巷|院|区|层)[^()（）]*)[)）]")
+_POSTCODE = re.compile(r"(?:邮编|邮政编码)\s*[:：]?\s*(?P<code>\d{6})(?!\d)")
+_ADDRESS = re.compile(r"(?:通讯)?地址\s*[:：]\s*(?P<addr>[^，,；;。\n]+?)(?=\s*(?:[，,；;。)）]|邮编|邮政编码|电话|联系|$))")
+# What precedes an office named in prose: "本专项由…", "统一报送至…", "请向…"
+_VERBS = re.compile(r"^.*(?:报送至|报送到|提交至|提交到|送至|寄至|交至|交到|由|向|经|请|，|,)")
+_INLINE_ACCEPT = re.compile(
+    r"(?P<org>[\u4e00-\u9fff]{2,30}?(?:处|中心|厅|局|办公室|委员会|科|室))(?:负责)?受理"
+    r"(?P<scope>[\u4e00-\u9fff、和及]{1,20}?(?:方面|领域|类))的?(?:项目|申报)"
+)
+_INLINE_DELIVER = re.compile(
+    r"(?:报送|提交|寄送|递交|送)(?:至|到)?(?P<org>[\u4e00-\u9fff]{2,30}?(?:处|中心|厅|局|办公室|委员会|科|室))"
+    r"[，,。；;\s(（]*地址\s*[:：]\s*(?P<addr>[^，,；;。\n)）]+)"
+)
+# Headings that organise the notice rather than name a programme or sector
+_GENERIC_HEADING = re.compile(
+    r"联系|受理|责任部门|其[他它]事项|有关(?:要求|事项|说明)|注意事项|附件|附则|说明$|"
+    r"申报(?:材料|时间|要求|程序|流程|方式|条件)|组织(?:方式|实施)|工作要求|^其[他它]$"
+)
+_HEADING_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十]+[)）])\s*(?P<title>.+)$")
+_LOWER_MARK = re.compile(r"^\s*(?:\d+\s*[.、．]|[(（]\d+[)）]|[①-⑳]|[-—•·●■]|附件)")
+_TERMINAL = "。；;：:，,"
+
+
+def office_id(name: str) -> str:
+    """Stable id: a short hash of the normalised office name."""
+    key = fold_width(normalise_name(name))
+    return "office-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def normalise_name(name: str) -> str:
+    """The name as printed, without the spaces PDF extraction puts inside it."""
+    return re.sub(r"\s+", "", name).strip("，,。；;：:")
+
+
+@dataclass
+class _Mention:
+    name: str
+    role: str
+    span: Span
+    address: str | None = None
+    postcode: str | None = None
+    scope: list[str] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+
+
+def _leading_org(text: str) -> tuple[str | None, str]:
+    """An office name at the start of ``text`` and what follows it."""
+    text = text.strip()
+    cut = re.search(r"[\s，,；;:：。、\d]", text)
+    name = text[: cut.start()] if cut else text
+    paren = re.search(r"[(（]", name)
+    if paren:
+        # keep "江苏省科学技术厅（省外国专家局）", cut before an address in brackets
+        close = re.search(r"[)）]", name[paren.start():])
+        inner = name[paren.start():paren.start() + close.end()] if close else name[paren.start():]
+        if close is None or _ADDRESS_PAREN.fullmatch(inner) or not is_org_name(inner[1:-1]):
+            name = name[: paren.start()]
+        else:
+            name = name[: paren.start() + close.end()]
+    if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,40}", name or "x"):
+        return None, text
+    if not is_org_name(name) and not is_org_name(name.rstrip("）)").split("（")[0].split("(")[0]):
+        # "山西省科技厅高新处李兴阔" glued to a person: the longest org prefix
+        for end in range(len(name) - 2, 1, -1):
+            tail = name[end:]
+            if is_org_name(name[:end]) and 2 <= len(tail) <= 4 and has_surname(tail) and person_names(tail) == [tail]:
+                return name[:end], text[end:]
+        return None, text
+    return name, text[len(name):]
+
+
+def _scope_above(lines: list[str], index: int, stop: set[int]) -> str | None:
+    """The heading a block sits under: the nearest higher-rank or bare short heading above it."""
+    for j in range(index - 1, max(-1, index - 80), -1):
+        if j in stop:
+            continue
+        raw = re.sub(r"^\[bookmark:[^\]]*\]\s*", "", lines[j].strip())
+        if not raw:
+            continue
+        if _OFFICE_LABEL.match(raw):
+            return None  # the previous block's label: no heading in between
+        m = _HEADING_MARK.match(raw)
+        if m:
+            title = m.group("title").strip()
+            if len(title) <= 40 and not _GENERIC_HEADING.search(title):
+                return title.rstrip(_TERMINAL)
+            return None
+        if _LOWER_MARK.match(raw) or parse_phones(raw):
+            continue
+        if raw.count("》") > raw.count("《"):
+            raw = _rejoin_title(lines, j, raw)
+        if len(raw) <= 40 and raw[-1] not in _TERMINAL and re.match(r"[\u4e00-\u9fff《]", raw):
+            title = raw.strip("《》")
+            return None if _GENERIC_HEADING.search(title) else title
+    return None
+
+
+def _rejoin_title(lines: list[str], j: int, tail: str) -> str:
+    """A 《…》 title wrapped over lines: join back up to the line holding 《."""
+    parts = [tail]
+    for k in range(j - 1, max(-1, j - 4), -1):
+        prev = lines[k].strip()
+        if not prev:
+            continue
+        parts.insert(0, prev)
+        if "《" in prev:
+            break
+    return "".join(parts)
+
+
+def _line_span(starts: list[int], lines: list[str], i: int) -> Span:
+    return Span(i + 1, i + 1, starts[i], starts[i] + len(lines[i]))
+
+
+def _add_contacts(target: list[Contact], new: list[Contact]) -> None:
+    for c in new:
+        same = next((t for t in target if t.person == c.person), None)
+        if same is None:
+            target.append(Contact(c.person, list(c.phones), list(c.emails)))
+            continue
+        same.phones.extend(p for p in c.phones if p not in same.phones)
+        same.emails.extend(e for e in c.emails if e not in same.emails)
+
+
+class _Collector:
+    """Mentions found so far, in document order."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.starts = line_starts(lines)
+        self.mentions: list[_Mention] = []
+        self.consumed: set[int] = set()
+
+    def mention(self, name: str, role: str, i: int, scope: str | None) -> _Mention:
+        m = _Mention(normalise_name(name), role, _line_span(self.starts, self.lines, i), scope=[scope] if scope else [])
+        self.mentions.append(m)
+        return m
+
+    def extend(self, m: _Mention, i: int) -> None:
+        m.span = m.span.cover(_line_span(self.starts, self.lines, i))
+
+
+def _read_value(text: str, mention: _Mention) -> None:
+    """Address, postcode, people and numbers in the rest of an office line."""
+    addr = _ADDRESS_PAREN.search(text) or _ADDRESS.search(text)
+    code = _POSTCODE.search(text)
+    if addr and mention.address is None:
+        mention.address = re.split(r"[，,；;]\s*(?:邮编|邮政编码|电话|联系)", addr.group("addr"))[0].strip()
+        text = text[: addr.start()] + " " + text[addr.end():]
+    if code:
+        mention.postcode = code.group("code")
+        text = _POSTCODE.sub(" ", text)
+    _add_contacts(mention.contacts, parse_contact_people(text))
+
+
+def _block(col: _Collector, i: int, role: str, rest: str) -> int:
+    """Read one labelled block starting at line ``i``; return the index after it."""
+    lines = col.lines
+    if rest.strip() or not _HEADING_MARK.match(lines[i].strip()):
+        col.consumed.add(i + 1)  # a bare "六、联系方式" is a section heading: the outline's
+    scope = _scope_above(lines, i, set())
+    current: _Mention | None = None
+    last_people: list[Contact] = []
+    sub_role = role
+
+    def office_line(text: str, j: int, default_role: str) -> bool:
+        nonlocal current, last_people
+        name, after = _leading_org(text)
+        if not name:
+            return False
+        current = col.mention(name, default_role, j, scope)
+        before = len(current.contacts)
+        _read_value(after, current)
+        last_people = current.contacts[before:]
+        return True
+
+    rest = re.sub(r"^\s*(?:[:：]|为|是)\s*", "", rest)
+    if rest.strip():
+        office_line(rest, i, role)  # "联系电话：…" with no office name has nothing to attach to
+    blanks, j = 0, i + 1
+    while j < len(lines):
+        text = lines[j].strip()
+        if not text:
+            blanks += 1
+            if blanks > 3:
+                break
+            j += 1
+            continue
+        blanks = 0
+        if "\t" in text:
+            break  # a table row belongs to the table
+        label = _OFFICE_LABEL.match(text)
+        sub = _SUB_LABEL.match(text)
+        if label and not sub:
+            if label.group("contact") and role != "contact":
+                # "联系人及联系方式：" inside a 受理单位 block: rows that follow are contact desks
+                sub_role = "contact"
+                col.consumed.add(j + 1)
+                value = text[label.end():].strip()
+                if value:
+                    office_line(value, j, sub_role)
+                j += 1
+                continue
+            break
+        if sub:
+            kind, value = sub.group("sub"), text[sub.end():]
+            col.consumed.add(j + 1)
+            if re.fullmatch(r"联\s*系\s*人", kind) and not value.strip():
+                sub_role = "contact"  # "联系人及联系方式：" heads a list of contact rows
+            elif re.fullmatch(r"联\s*系\s*人", kind):
+                if not office_line(value, j, sub_role) and current is not None:
+                    before = len(current.contacts)
+                    _add_contacts(current.contacts, parse_contact_people(value))
+                    last_people = current.contacts[before:]
+                    col.extend(current, j)
+            elif current is not None:
+                col.extend(current, j)
+                if kind.startswith(("地址", "通讯地址")):
+                    current.address = value.strip(" ：:。") or current.address
+                elif kind.startswith(("邮编", "邮政")):
+                    code = re.search(r"\d{6}", value)
+                    current.postcode = code.group(0) if code else current.postcode
+                elif kind != "传真":
+                    phones, emails = parse_phones(value), parse_emails(value)
+                    if kind.lower().startswith(("邮箱", "电子", "e")):
+                        phones = []
+                    targets = last_people or [c for c in current.contacts if c.person is None]
+                    if targets:
+                        for c in targets:
+                            c.phones.extend(p for p in phones if p not in c.phones)
+                            c.emails.extend(e for e in emails if e not in c.emails)
+                    else:
+                        _add_contacts(current.contacts, [Contact(None, phones, emails)])
+            j += 1
+            continue
+        if _office_row(text) and office_line(text, j, sub_role):
+            col.consumed.add(j + 1)
+            j += 1
+            continue
+        if current is not None and len(text) <= 60 and (parse_phones(text) or parse_emails(text)):
+            _read_value(text, current)
+            col.extend(current, j)
+            col.consumed.add(j + 1)
+            j += 1
+            continue
+        break
+    return j
+
+
+def _office_row(text: str) -> bool:
+    """A line under a label that names an office: the name alone, or with people / numbers / address."""
+    name, after = _leading_org(text)
+    if not name:
+        return False
+    after = after.strip(" ，,。；;：:")
+    return not after or bool(parse_phones(after) or parse_emails(after) or _ADDRESS_PAREN.search(after)
+                             or _ADDRESS.search(after) or person_names(re.split(r"[，,；;]", after)[0]))
+
+
+def _inline(col: _Collector) -> None:
+    """Offices named inside prose: "X受理Y方面项目", "报送至X。地址：…"."""
+    for i, raw in enumerate(col.lines):
+        if i + 1 in col.consumed:
+            continue
+        text = raw
+        for m in _INLINE_ACCEPT.finditer(text):
+            name = _VERBS.sub("", m.group("org"))
+            if is_org_name(name):
+                mention = col.mention(name, "accepting", i, m.group("scope"))
+                tail = re.split(r"[。；;]", text[m.end():])[0]
+                if re.search(r"联系|电话|邮箱", tail):
+                    _add_contacts(mention.contacts, parse_contact_people(tail))
+        for m in _INLINE_DELIVER.finditer(text):
+            name = _VERBS.sub("", m.group("org"))
+            if is_org_name(name):
+                mention = col.mention(name, "accepting", i, None)
+                mention.address = m.group("addr").strip()
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _merge(mentions: list[_Mention]) -> list[Office]:
+    offices: dict[str, Office] = {}
+    for m in mentions:
+        key = fold_width(m.name)
+        office = offices.get(key)
+        if office is None:
+            office = offices[key] = Office(name=m.name, role=m.role, id=office_id(m.name), source=m.span)
+        _absorb(office, m.role, m.address, m.postcode, m.scope, m.contacts, [m.span])
+    merged = list(offices.values())
+    # "山西省科技成果转化中心" and "…转化服务中心" with the same phone: one office, longer name
+    changed = True
+    while changed:
+        changed = False
+        for a in merged:
+            for b in merged:
+                if a is b:
+                    continue
+                phones_a = {p for c in a.contacts for p in c.phones}
+                phones_b = {p for c in b.contacts for p in c.phones}
+                if phones_a & phones_b and len(a.name) < len(b.name) and _subsequence(a.name, b.name):
+                    _absorb(b, a.role, a.address, a.postcode, a.scope, a.contacts, a.sources)
+                    if a.source and b.source and a.source.start_line < b.source.start_line:
+                        b.source = a.source
+                    merged.remove(a)
+                    changed = True
+                    break
+            if changed:
+                break
+    for o in merged:
+        o.sources.sort(key=lambda s: (s.start_line, s.start_char))
+        o.source = o.sources[0] if o.sources else o.source
+    return merged
+
+
+def _absorb(office: Office, role: str, address, postcode, scope, contacts, spans) -> None:
+    if ROLE_PRIORITY[role] < ROLE_PRIORITY[office.role]:
+        office.role = role
+    office.address = office.address or address
+    office.postcode = office.postcode or postcode
+    office.scope.extend(s for s in scope if s not in office.scope)
+    _add_contacts(office.contacts, contacts)
+    seen = set(office.sources)
+    for s in spans:
+        if s not in seen:
+            office.sources.append(s)
+            seen.add(s)
+
+
+def extract_offices(lines: list[str]) -> tuple[list[Office], set[int]]:
+    """Offices the guide names, merged by name, and the 1-based lines read for them."""
+    col = _Collector(list(lines))
+    i = 0
+    while i < len(col.lines):
+        text = col.lines[i].strip()
+        label = _OFFICE_LABEL.match(text) if text and "\t" not in text else None
+        if label is None:
+            i += 1
+            continue
+        role = next(r for r in ROLE_PRIORITY if label.group(r))
+        i = max(i + 1, _block(col, i, role, text[label.end():] if text[label.end() - 1:label.end()] in "：:为是" else text[label.end():]))
+    _inline(col)
+    return _merge(col.mentions), col.consumed
