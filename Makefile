@@ -1,0 +1,18 @@
+# The two entry points of the README. Both set the machine up first (idempotent).
+.PHONY: setup serve test bench
+
+PORT ?= 8000
+DATA ?= data
+
+setup:
+	@bash .ci/setup
+
+serve: setup
+	.venv/bin/guidegraph serve --host 127.0.0.1 --port $(PORT) --data-dir $(DATA)
+
+test: setup
+	.venv/bin/python -m pytest -q -p no:cacheprovider
+
+bench: setup
+	.venv/bin/pip install -q -e ".[bench]"
+	.venv/bin/python benchmarks/bench_ingest.py
