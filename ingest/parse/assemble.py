@@ -156,7 +156,7 @@ def _coverage(text: str, paragraphs, built) -> Coverage:
     What each paragraph contributed is compared character by character with
     what the builder stored from it, so text the parser drops shows up here.
     """
-    total = sum(1 for ch in text if not ch.isspace())
+    total = len(_visible(text))
     unassigned: list[Unassigned] = []
     for noise in paragraphs.noise:
         unassigned.append(Unassigned(noise.line, noise.line, noise.text, noise.reason))
@@ -166,7 +166,10 @@ def _coverage(text: str, paragraphs, built) -> Coverage:
             if span.start_line not in built.attachments_used:
                 unassigned.append(Unassigned(span.start_line, span.end_line, para.text, "attachment marker: a boundary of the outline, not content"))
             continue
-        missing = Counter(_visible(para.text)) - Counter(_visible("".join(built.captured.get(id(para), []))))
+        have, held = _visible(para.text), _visible("".join(built.captured.get(id(para), [])))
+        if have == held:
+            continue  # the common case: held whole and in order
+        missing = Counter(have) - Counter(held)
         if missing:
             lost = "".join(ch * n for ch, n in missing.items())
             unassigned.append(Unassigned(span.start_line, span.end_line, lost, "not held by the outline (parser dropped it)"))
@@ -174,8 +177,11 @@ def _coverage(text: str, paragraphs, built) -> Coverage:
     return Coverage(chars_total=total, chars_assigned=total - lost, unassigned=unassigned)
 
 
+_SPACE_RE = re.compile(r"\s+")
+
+
 def _visible(text: str) -> str:
-    return "".join(ch for ch in text if not ch.isspace())
+    return _SPACE_RE.sub("", text)
 
 
 class LineLocator:
@@ -187,37 +193,48 @@ class LineLocator:
 
     def __init__(self, lines: list[str]):
         self.lines = lines
-        compact_chars: list[str] = []
-        self.char_line: list[int] = []
-        self.char_offset: list[int] = []
-        pos = 0
-        for number, line in enumerate(lines, start=1):
-            clean = BOOKMARK_RE.sub(lambda m: " " * len(m.group(0)), line)
-            for k, ch in enumerate(clean):
-                if not ch.isspace():
-                    compact_chars.append(ch)
-                    self.char_line.append(number)
-                    self.char_offset.append(pos + k)
+        parts: list[str] = []
+        self.line_first: list[int] = [0, 0]  # compact index where line n starts (1-based n)
+        self.line_offset: list[int] = [0, 0]  # char offset of line n in the source text
+        pos = compact_len = 0
+        for line in lines:
+            clean = _SPACE_RE.sub("", BOOKMARK_RE.sub("", line))
+            parts.append(clean)
+            compact_len += len(clean)
             pos += len(line) + 1
-        self.compact = fold("".join(compact_chars))
-        self.line_first = [bisect.bisect_left(self.char_line, n) for n in range(len(lines) + 2)]
+            self.line_first.append(compact_len)
+            self.line_offset.append(pos)
+        self.compact = fold("".join(parts))
+
+    def _line_of(self, index: int) -> int:
+        return bisect.bisect_right(self.line_first, index, 1) - 1
+
+    def _offset_of(self, index: int) -> int:
+        """Source offset of the compact character at ``index``."""
+        n = self._line_of(index)
+        want = index - self.line_first[n]
+        line = BOOKMARK_RE.sub(lambda m: " " * len(m.group(0)), self.lines[n - 1])
+        seen = 0
+        for k, ch in enumerate(line):
+            if not ch.isspace():
+                if seen == want:
+                    return self.line_offset[n] + k
+                seen += 1
+        return self.line_offset[n] + len(line)
 
     def locate(self, piece: str, within: Span | None) -> Span | None:
-        key = fold(re.sub(r"\s+", "", piece))
+        key = fold(_visible(piece))
         if not key:
             return within
+        total = len(self.lines)
         lo = self.line_first[within.start_line] if within else 0
-        hi = self.line_first[min(within.end_line + 1, len(self.lines) + 1)] if within else len(self.compact)
+        hi = self.line_first[min(within.end_line, total) + 1] if within else len(self.compact)
         head = key[: min(16, len(key))]
         start = self.compact.find(head, lo, hi)
         if start < 0:
             return within
         tail = key[-min(16, len(key)) :]
         end = self.compact.find(tail, max(start, start + len(key) - len(tail) - 8), hi)
-        if end < 0:
-            end = start + len(head) - 1
-        else:
-            end = end + len(tail) - 1
-        end = min(end, len(self.char_line) - 1)
-        return Span(self.char_line[start], self.char_line[end], self.char_offset[start], self.char_offset[end] + 1)
-
+        end = start + len(head) - 1 if end < 0 else end + len(tail) - 1
+        end = min(end, len(self.compact) - 1)
+        return Span(self._line_of(start), self._line_of(end), self._offset_of(start), self._offset_of(end) + 1)

@@ -18,14 +18,9 @@ import re
 from dataclasses import dataclass
 
 from guidegraph.ingest.model import Deadline, Span
+from guidegraph.ingest.parse.width import fold
 
-_FULL_TO_HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FULL_TO_HALF[0x3000] = 0x20  # ideographic space
-
-
-def fold_width(text: str) -> str:
-    """Full-width ASCII (：（）１２…) to half-width; same length as the input."""
-    return text.translate(_FULL_TO_HALF)
+fold_width = fold  # full-width ASCII to half-width, same length
 
 
 def line_starts(lines: list[str]) -> list[int]:

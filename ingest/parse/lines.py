@@ -14,19 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from guidegraph.ingest.model import Span
-
-# Full-width ASCII variants and the ideographic space fold to ASCII one for
-# one, so a folded string has the same length as the original and regex
-# positions found on it can slice the original.
-_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FOLD[0x3000] = 0x20
-_FOLD_TABLE = str.maketrans(_FOLD)
-
-
-def fold(text: str) -> str:
-    """Full-width ASCII (（）：１２) to half-width, length-preserving."""
-    return text.translate(_FOLD_TABLE)
-
+from guidegraph.ingest.parse.width import fold
 
 BOOKMARK_RE = re.compile(r"\[bookmark:\s*[^\]]*\]")
 PAGE_MARKER_RE = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?)\s*$")
@@ -47,9 +35,8 @@ def clean_inline(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def bracket_balance(text: str) -> int:
-    """Opened minus closed brackets: > 0 means the text is cut inside one."""
-    depth = 0
+def bracket_balance(text: str, depth: int = 0) -> int:
+    """Opened minus closed brackets (from ``depth``): > 0 means the text is cut inside one."""
     for ch in text:
         if ch in _OPENERS:
             depth += 1
@@ -76,6 +63,8 @@ class Para:
     text: str
     lines: list[PhysicalLine]
     attachment: int | None = None  # set on a bare 附件N line
+    depth: int | None = None  # open brackets at the end of text, kept as lines are joined
+    _folded: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def span(self) -> Span:
@@ -83,7 +72,10 @@ class Para:
 
     @property
     def folded(self) -> str:
-        return fold(self.text)
+        # cached per text: the builder asks often, and text only changes while lines are joined
+        if self._folded is None or self._folded[0] is not self.text:
+            self._folded = (self.text, fold(self.text))
+        return self._folded[1]
 
 
 @dataclass
@@ -169,6 +161,7 @@ def logical_paragraphs(text: str, starts_block) -> Paragraphs:
             blank_since = True
             continue
         if current is not None and _continues(current, cleaned, width, blank_since, starts_block):
+            current.depth = bracket_balance(cleaned, _depth(current))
             current.text = _join(current.text, cleaned)
             current.lines.append(line)
         else:
@@ -177,6 +170,12 @@ def logical_paragraphs(text: str, starts_block) -> Paragraphs:
         blank_since = False
     flush()
     return Paragraphs(paras, noise, width)
+
+
+def _depth(para: "Para") -> int:
+    if para.depth is None:
+        para.depth = bracket_balance(para.text)
+    return para.depth
 
 
 def _join(left: str, right: str) -> str:
@@ -191,7 +190,7 @@ def _continues(current: Para, nxt: str, width: int | None, blank_since: bool, st
     last_line = clean_inline(current.lines[-1].text)
     if current.attachment is not None:
         return False
-    if bracket_balance(prev) > 0 and len(prev) < 400:
+    if _depth(current) > 0 and len(prev) < 400:
         return True
     if prev.endswith(TERMINAL):
         return False

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from guidegraph.ingest.parse.width import fold
+
 CHINESE_DIGITS = {
     "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
     "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
@@ -31,14 +33,12 @@ _ARABIC_RE = re.compile(r"\d+(?:\.\d+)?")
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
-_FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_FOLD_TABLE[0x3000] = 0x20
 _NON_SPACE_RE = re.compile(r"\S+")
 
 
 def fold_char(ch: str) -> str:
     """Full-width ASCII forms to ASCII, one character for one (offsets stay valid)."""
-    return ch.translate(_FOLD_TABLE)
+    return fold(ch)
 
 
 def _is_ascii_alnum(ch: str) -> bool:
@@ -52,7 +52,7 @@ def compact_view(text: str) -> tuple[str, list[int]]:
     A single space is kept between two ASCII letters/digits ("ISO 13485",
     "3.8 bits") so that separate tokens do not fuse.
     """
-    folded = text.translate(_FOLD_TABLE)
+    folded = fold(text)
     parts: list[str] = []
     offsets: list[int] = []
     previous_end = -1
