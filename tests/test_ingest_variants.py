@@ -171,3 +171,16 @@ def test_bad_files_give_one_clear_error(tmp_path, content, message):
     with pytest.raises(InputError) as err:
         outline_file(path)
     assert "bad.txt" in str(err.value)
+
+
+def test_pdf_variant_gives_the_same_directions(tmp_path):
+    from pdf_fixtures import build_pdf
+
+    lines = [line for line in GUANGDONG.split("\n") if line]
+    # a PDF page holds about 40 lines at this size; two pages also test the page join
+    path = tmp_path / "gd.pdf"
+    path.write_bytes(build_pdf([lines[:14], lines[14:]]))
+    o = outline_file(path)
+    assert o.media_type == "application/pdf"
+    assert [n.title for n in o.nodes if n.kind == "direction"] == ["高精度伺服电机研发", "谐波减速器寿命提升", "医疗手术机器人示范应用"]
+    assert o.doc_number == "粤科函〔2023〕12号"
