@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from guidegraph.ingest.model import Deadline, Span
+from guidegraph.ingest.parse.numerals import parse_number
 from guidegraph.ingest.parse.width import fold
 
 fold_width = fold  # full-width ASCII to half-width, same length
@@ -58,21 +59,8 @@ _CN_NUM = "〇零○一二两三四五六七八九十"
 
 def _cn_small(s: str) -> int | None:
     """Chinese numeral 0..99 (十, 十二, 二十, 二十七) or Arabic digits."""
-    s = s.strip()
-    if not s:
-        return None
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        tens, _, units = s.partition("十")
-        t = _CN_DIGITS.get(tens, None) if tens else 1
-        u = _CN_DIGITS.get(units, None) if units else 0
-        if t is None or u is None:
-            return None
-        return t * 10 + u
-    if len(s) == 1 and s in _CN_DIGITS:
-        return _CN_DIGITS[s]
-    return None
+    value = parse_number(s.strip()) if s.strip() else None
+    return int(value) if value is not None and value == int(value) and 0 <= value < 100 else None
 
 
 def _cn_year(s: str) -> int | None:

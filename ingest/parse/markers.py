@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from guidegraph.ingest.parse.numerals import parse_number
+
 CN_DIGITS = "〇零一二三四五六七八九十百两"
-_CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -21,14 +22,8 @@ def cn_small_number(text: str) -> int | None:
     """一..九十九 as used in outline numbers; None if not such a numeral."""
     if not text or any(c not in CN_DIGITS for c in text):
         return None
-    if "十" not in text:
-        return _CN_VALUES.get(text) if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    t = _CN_VALUES.get(tens, None) if tens else 1
-    o = _CN_VALUES.get(ones, None) if ones else 0
-    if t is None or o is None:
-        return None
-    return t * 10 + o
+    value = parse_number(text)
+    return int(value) if value is not None and value == int(value) and value < 100 else None
 
 
 @dataclass(frozen=True)
