@@ -20,6 +20,9 @@ from guidegraph.errors import GuideGraphError
 COMMAND_MODULES = (
     "outline",
     "ingest",
+    "serve",
+    "query",
+    "ontology",
 )
 
 

@@ -1,0 +1,69 @@
+"""``guidegraph serve``: run the SPARQL endpoint under waitress (threads)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+from guidegraph.errors import UsageError
+from guidegraph.server.settings import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+
+DEFAULT_DATA_DIR = "guidegraph-data"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="serve the knowledge graph over SPARQL 1.1 (endpoint at /sparql)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--data-dir", default=os.environ.get("GUIDEGRAPH_DATA_DIR", DEFAULT_DATA_DIR), help="embedded store directory; a fresh one gets the bundled corpus")
+    p.add_argument("--store", choices=("embedded", "remote"), default="embedded")
+    p.add_argument("--endpoint", help="remote store: SPARQL query endpoint URL")
+    p.add_argument("--update-endpoint", help="remote store: SPARQL update endpoint URL")
+    p.add_argument("--gsp-endpoint", help="remote store: Graph Store Protocol URL")
+    p.add_argument("--write-token", default=os.environ.get("GUIDEGRAPH_WRITE_TOKEN"), help="enable Update and Graph Store writes for this bearer token ($GUIDEGRAPH_WRITE_TOKEN)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"seconds per query (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help=f"result rows at most (default {DEFAULT_MAX_ROWS})")
+    p.add_argument("--max-request-bytes", type=int, default=DEFAULT_MAX_REQUEST_BYTES, help="largest request accepted (413 above)")
+    p.add_argument("--allow-service", action="store_true", help="allow federated SERVICE (the server then fetches URLs callers name)")
+    p.add_argument("--no-union-default-graph", action="store_true", help="default graph is the store's own default graph, not the union of guides")
+    p.add_argument("--no-corpus", action="store_true", help="do not load the bundled corpus into an empty store")
+    p.add_argument("--threads", type=int, default=8, help="waitress worker threads (default 8)")
+    p.set_defaults(run=run)
+
+
+def settings_from_args(args: argparse.Namespace) -> dict:
+    if args.store == "remote" and not args.endpoint:
+        raise UsageError("--store remote needs --endpoint URL")
+    if args.timeout <= 0 or args.max_rows <= 0 or args.max_request_bytes <= 0:
+        raise UsageError("--timeout, --max-rows and --max-request-bytes must be positive")
+    return {
+        "store": args.store,
+        "data_dir": str(Path(args.data_dir).resolve()) if args.store == "embedded" else None,
+        "endpoint": args.endpoint,
+        "update_endpoint": args.update_endpoint,
+        "gsp_endpoint": args.gsp_endpoint,
+        "write_token": args.write_token or None,
+        "timeout": args.timeout,
+        "max_rows": args.max_rows,
+        "max_request_bytes": args.max_request_bytes,
+        "allow_service": args.allow_service,
+        "union_default_graph": not args.no_union_default_graph,
+        "load_corpus": args.store == "embedded" and not args.no_corpus,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    import waitress
+
+    from guidegraph.server.app import close_app, create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app(settings_from_args(args))
+    logging.getLogger("guidegraph.server").info("SPARQL endpoint at http://%s:%d/sparql", args.host, args.port)
+    try:
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="guidegraph (waitress)", clear_untrusted_proxy_headers=True)
+    finally:
+        close_app(app)
+    return 0

@@ -1,0 +1,150 @@
+"""The store interface shared by the embedded and the remote implementation.
+
+A store answers SPARQL queries already serialised in a chosen format (so
+results are serialised exactly once, by the engine that produced them),
+runs updates, and manages named graphs for the Graph Store Protocol.
+"""
+
+from __future__ import annotations
+
+import abc
+import threading
+import time
+from dataclasses import dataclass, field
+
+from guidegraph.errors import StoreError, UsageError
+
+
+class QuerySyntaxError(UsageError):
+    """The query or update does not parse; the message carries the position."""
+
+
+class QueryTimeout(StoreError):
+    """The query ran past its time limit and was stopped."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached or was restarted under a request."""
+
+
+class ServiceDisabled(UsageError):
+    """The query uses federated SERVICE, which is switched off."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A protocol dataset: graphs named by default-graph-uri / named-graph-uri.
+
+    ``None`` for both means the service's own default dataset.
+    """
+
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+    @property
+    def is_explicit(self) -> bool:
+        return self.default_graphs is not None or self.named_graphs is not None
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """A serialised query result."""
+
+    body: bytes
+    media_type: str
+    rows: int | None = None  # solutions before truncation, for SELECT
+    truncated: bool = False
+
+
+@dataclass
+class DatasetVersion:
+    """Changes on every write; drives ETag and Last-Modified."""
+
+    token: str = field(default_factory=lambda: format(time.time_ns(), "x"))
+    counter: int = 0
+    modified: float = field(default_factory=time.time)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def bump(self) -> None:
+        with self._lock:
+            self.counter += 1
+            self.modified = time.time()
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.token}-{self.counter}"'
+
+
+class GraphStore(abc.ABC):
+    """One RDF dataset with a graph per guide."""
+
+    kind: str = "abstract"
+    tracks_version: bool = True  # False when others may write behind our back
+
+    def __init__(self) -> None:
+        self.version = DatasetVersion()
+
+    # -- reading -------------------------------------------------------------
+    @abc.abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        result_format: str,
+        graph_format: str,
+        dataset: Dataset = Dataset(),
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+    ) -> QueryAnswer:
+        """Run ``sparql``; serialise SELECT/ASK as ``result_format`` (a ResultFormat
+        name) and CONSTRUCT/DESCRIBE as ``graph_format`` (an RdfFormat name)."""
+
+    @abc.abstractmethod
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs holding data."""
+
+    @abc.abstractmethod
+    def get_graph(self, graph: str | None, rdf_format: str) -> bytes | None:
+        """A graph (``None`` = the default graph) serialised, or None if it does not exist."""
+
+    @abc.abstractmethod
+    def triple_count(self, graph: str | None = None) -> int:
+        """Triples in one graph, or quads in the whole dataset when ``graph`` is None."""
+
+    # -- writing -------------------------------------------------------------
+    @abc.abstractmethod
+    def update(self, sparql: str, *, base_iri: str | None = None, timeout: float | None = None) -> None:
+        """Run a SPARQL 1.1 Update request as one transaction."""
+
+    @abc.abstractmethod
+    def replace_graph(self, graph: str | None, ntriples: bytes) -> bool:
+        """Atomically replace a graph's content; True if the graph existed before."""
+
+    @abc.abstractmethod
+    def add_to_graph(self, graph: str | None, ntriples: bytes) -> bool:
+        """Add triples to a graph in one transaction; True if it existed before."""
+
+    @abc.abstractmethod
+    def delete_graph(self, graph: str | None) -> bool:
+        """Remove a graph; False if there was nothing to remove."""
+
+    @abc.abstractmethod
+    def bulk_load_nquads(self, nquads: bytes) -> None:
+        """Fast initial load of a whole dataset."""
+
+    def close(self) -> None:
+        """Release processes and connections."""
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def check_iri(iri: str) -> str:
+    """Refuse IRIs that would break out of ``<...>`` when written into SPARQL."""
+    if not iri or any(c in iri for c in '<>"{}|^`\\') or any(ord(c) <= 0x20 for c in iri):
+        raise UsageError(f"not a valid IRI: {iri!r}")
+    return iri

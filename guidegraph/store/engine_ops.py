@@ -1,0 +1,142 @@
+"""Operations on a pyoxigraph store, run inside the engine process.
+
+Arguments and return values are plain Python values (str, bytes, tuples) so
+they cross the process boundary cheaply.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from guidegraph.store.results import (
+    count_rows_upper_bound,
+    exact_tsv,
+    oxigraph_rdf_format,
+    rdf_format_by_name,
+    result_format_by_name,
+    truncate_solutions,
+)
+
+
+def _graph_name(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+def _graph_ref(graph: str | None) -> str:
+    return "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+
+
+def _insert_data(graph: str | None, ntriples: bytes) -> str:
+    body = ntriples.decode("utf-8")
+    if graph is None:
+        return f"INSERT DATA {{ {body} }}"
+    return f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}"
+
+
+class EngineOps:
+    def __init__(self, store: ox.Store, union_default_graph: bool) -> None:
+        self.store = store
+        self.union = union_default_graph
+
+    def query(
+        self,
+        sparql: str,
+        result_format: str,
+        graph_format: str,
+        default_graphs: tuple[str, ...] | None,
+        named_graphs: tuple[str, ...] | None,
+        max_rows: int | None,
+        base_iri: str | None,
+    ) -> tuple[bytes, str, int | None, bool]:
+        kwargs: dict = {"base_iri": base_iri}
+        if default_graphs is not None or named_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        else:
+            kwargs["use_default_graph_as_union"] = self.union
+        results = self.store.query(sparql, **kwargs)
+        if isinstance(results, ox.QuerySolutions):
+            fmt = result_format_by_name(result_format)
+            if max_rows is None:
+                return results.serialize(format=fmt.oxigraph), fmt.media_type, None, False
+            if fmt.name == "csv":
+                # CSV is lossy and cannot be re-read, so count on TSV and convert.
+                tsv = results.serialize(format=ox.QueryResultsFormat.TSV)
+                cut = truncate_solutions(tsv, max_rows, fmt)
+                if cut is not None:
+                    return cut, fmt.media_type, None, True
+                body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt.oxigraph)
+                return body, fmt.media_type, None, False
+            # Serialise straight into the requested format; only a result that
+            # may exceed the cap takes the exact (TSV) path.
+            body = results.serialize(format=fmt.oxigraph)
+            if count_rows_upper_bound(body, fmt) <= max_rows:
+                return body, fmt.media_type, None, False
+            cut = truncate_solutions(exact_tsv(body, fmt), max_rows, fmt)
+            if cut is None:
+                return body, fmt.media_type, None, False
+            return cut, fmt.media_type, None, True
+        if isinstance(results, ox.QueryBoolean):
+            fmt = result_format_by_name(result_format)
+            return results.serialize(format=fmt.oxigraph), fmt.media_type, None, False
+        rdf = rdf_format_by_name(graph_format)
+        return results.serialize(format=oxigraph_rdf_format(rdf)), rdf.media_type, None, False
+
+    def update(self, sparql: str, base_iri: str | None) -> None:
+        self.store.update(sparql, base_iri=base_iri)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode) and self._has_triples(g.value))
+
+    def _has_triples(self, graph: str | None) -> bool:
+        return next(iter(self.store.quads_for_pattern(None, None, None, _graph_name(graph))), None) is not None
+
+    def get_graph(self, graph: str | None, rdf_format: str) -> bytes | None:
+        if graph is not None and not self.store.contains_named_graph(ox.NamedNode(graph)):
+            return None
+        rdf = rdf_format_by_name(rdf_format)
+        fmt = oxigraph_rdf_format(rdf)
+        if rdf.datasets and fmt is not ox.RdfFormat.JSON_LD:
+            # Dataset formats carry the graph name, so dump as quads of that graph.
+            quads = self.store.quads_for_pattern(None, None, None, _graph_name(graph))
+            return ox.serialize(quads, format=fmt)
+        return self.store.dump(format=fmt, from_graph=_graph_name(graph))
+
+    def triple_count(self, graph: str | None) -> int:
+        if graph is None:
+            return len(self.store)
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def _existed(self, graph: str | None) -> bool:
+        if graph is None:
+            return self._has_triples(None)
+        return self.store.contains_named_graph(ox.NamedNode(graph))
+
+    def replace_graph(self, graph: str | None, ntriples: bytes) -> bool:
+        existed = self._existed(graph)
+        # One update request is one transaction: readers see the old graph or the new one.
+        clear = f"DROP SILENT {_graph_ref(graph)}" if graph is not None else "CLEAR SILENT DEFAULT"
+        create = "" if graph is None else f" ; CREATE SILENT GRAPH <{graph}>"
+        self.store.update(f"{clear}{create} ; {_insert_data(graph, ntriples)}")
+        return existed
+
+    def add_to_graph(self, graph: str | None, ntriples: bytes) -> bool:
+        existed = self._existed(graph)
+        create = "" if graph is None else f"CREATE SILENT GRAPH <{graph}> ; "
+        self.store.update(f"{create}{_insert_data(graph, ntriples)}")
+        return existed
+
+    def delete_graph(self, graph: str | None) -> bool:
+        existed = self._existed(graph)
+        if graph is None:
+            self.store.update("CLEAR SILENT DEFAULT")
+        elif existed:
+            self.store.update(f"DROP SILENT GRAPH <{graph}>")
+        return existed
+
+    def bulk_load_nquads(self, nquads: bytes) -> None:
+        self.store.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
+        self.store.flush()
+
+    def ping(self) -> str:
+        return "pong"

@@ -1,0 +1,60 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from flask import Flask
+from flask_cors import CORS
+
+from guidegraph.server import errors, graph_store, health, http, sparql
+from guidegraph.server.settings import Settings
+from guidegraph.store import GraphStore, load_seed_corpus, open_store
+
+log = logging.getLogger("guidegraph.server")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the endpoint. ``config`` holds Settings fields; ``store_instance`` passes
+    an already opened store (the caller then owns it)."""
+    config = dict(config or {})
+    store: GraphStore | None = config.pop("store_instance", None)
+    settings = Settings.from_mapping(config)
+    owns_store = store is None
+    if store is None:
+        store = open_store(settings.store_config())
+    if settings.load_corpus and store.triple_count() == 0:
+        log.info("empty store: loading the bundled corpus")
+        quads = load_seed_corpus(store)
+        log.info("loaded %d quads", quads)
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.extensions["guidegraph.settings"] = settings
+    app.extensions["guidegraph.store"] = store
+    app.extensions["guidegraph.owns_store"] = owns_store
+    for blueprint in (sparql.bp, graph_store.bp, health.bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)
+    http.install(app, settings.gzip_min_bytes)
+    if settings.cors:
+        # Reads only: no credentials and no Authorization header cross-origin,
+        # so a browser page cannot use someone's write token.
+        CORS(
+            app,
+            resources={sparql.ENDPOINT_PATH: {}, graph_store.GSP_PATH: {}, graph_store.GSP_PATH + "/*": {}, "/health": {}},
+            origins="*",
+            methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=["ETag", "Last-Modified", "X-SPARQL-Truncated"],
+            supports_credentials=False,
+            send_wildcard=True,
+        )
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the store the app opened."""
+    if app.extensions.get("guidegraph.owns_store"):
+        app.extensions["guidegraph.store"].close()

@@ -1,0 +1,62 @@
+"""Map exceptions to HTTP statuses by type, with one-line plain-text bodies."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+from guidegraph.errors import GuideGraphError, StoreError, UsageError
+from guidegraph.server.protocol import ProtocolError, one_line
+from guidegraph.store.base import QuerySyntaxError, QueryTimeout, ServiceDisabled, StoreUnavailable
+
+log = logging.getLogger("guidegraph.server")
+
+
+def status_for(exc: BaseException) -> int:
+    """The HTTP status an exception deserves (pure, so it is tested directly)."""
+    if isinstance(exc, ProtocolError):
+        return exc.status
+    if isinstance(exc, (QuerySyntaxError, ServiceDisabled, UsageError)):
+        return 400
+    if isinstance(exc, (QueryTimeout, StoreUnavailable)):
+        return 503
+    if isinstance(exc, HTTPException):
+        return exc.code or 500
+    if isinstance(exc, StoreError):
+        return 500
+    return 500
+
+
+def _text(status: int, message: str) -> Response:
+    response = Response(one_line(message) + "\n", status=status, content_type="text/plain; charset=utf-8")
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="guidegraph"'
+    if status == 405:
+        response.headers["Allow"] = "GET, POST"
+    if status == 503:
+        response.headers["Retry-After"] = "1"
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(GuideGraphError)
+    def _known(exc: GuideGraphError):
+        status = status_for(exc)
+        if status >= 500:
+            log.error("store failure: %s", exc)
+        return _text(status, str(exc))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        response = _text(exc.code or 500, exc.description or exc.name)
+        for key in ("Allow",):
+            if exc.get_headers() and dict(exc.get_headers()).get(key):
+                response.headers[key] = dict(exc.get_headers())[key]
+        return response
+
+    @app.errorhandler(Exception)
+    def _bug(exc: Exception):
+        log.exception("internal error")
+        return _text(500, f"internal server error ({type(exc).__name__}); this is a bug in guidegraph")

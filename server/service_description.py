@@ -1,0 +1,97 @@
+"""SPARQL 1.1 Service Description, served on GET /sparql without a query."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, XSD
+
+from guidegraph.config import ONTOLOGY_NS
+from guidegraph.server.caching import not_modified, with_validators
+from guidegraph.server.protocol import NotAcceptable, choose_rdf_format
+from guidegraph.server.settings import Settings
+from guidegraph.store.base import GraphStore
+from guidegraph.store.results import RESULT_FORMATS
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+LIMITS = Namespace(ONTOLOGY_NS)  # guidegraph's own terms for the endpoint limits
+
+RESULT_FORMAT_IRIS = {
+    "json": FORMATS.SPARQL_Results_JSON,
+    "xml": FORMATS.SPARQL_Results_XML,
+    "csv": FORMATS.SPARQL_Results_CSV,
+    "tsv": FORMATS.SPARQL_Results_TSV,
+}
+RDF_FORMAT_IRIS = {
+    "turtle": FORMATS.Turtle,
+    "ntriples": FORMATS["N-Triples"],
+    "nquads": FORMATS["N-Quads"],
+    "trig": FORMATS.TriG,
+    "jsonld": FORMATS["JSON-LD"],
+    "rdfxml": FORMATS.RDF_XML,
+}
+MAX_LISTED_GRAPHS = 1000
+
+
+def describe(endpoint_url: str, settings: Settings, store: GraphStore) -> Graph:
+    """The description of the service at ``endpoint_url``."""
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    g.bind("formats", FORMATS)
+    g.bind("gg", LIMITS)
+    service = BNode()
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, URIRef(endpoint_url)))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if settings.writable:
+        g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    for fmt in RESULT_FORMATS:
+        g.add((service, SD.resultFormat, RESULT_FORMAT_IRIS[fmt.name]))
+    for iri in RDF_FORMAT_IRIS.values():
+        g.add((service, SD.resultFormat, iri))
+    for iri in ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"):
+        g.add((service, SD.inputFormat, RDF_FORMAT_IRIS[iri]))
+    if settings.union_default_graph:
+        g.add((service, SD.feature, SD.UnionDefaultGraph))
+    if settings.allow_service:
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
+    if settings.timeout:
+        g.add((service, LIMITS.queryTimeoutSeconds, Literal(settings.timeout, datatype=XSD.decimal)))
+    if settings.max_rows:
+        g.add((service, LIMITS.maxResultRows, Literal(settings.max_rows, datatype=XSD.integer)))
+    g.add((service, LIMITS.maxRequestBytes, Literal(settings.max_request_bytes, datatype=XSD.integer)))
+    g.add((service, LIMITS.federatedQueryEnabled, Literal(bool(settings.allow_service))))
+    g.add((service, LIMITS.readOnly, Literal(not settings.writable)))
+
+    dataset = BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    default_graph = BNode()
+    g.add((dataset, SD.defaultGraph, default_graph))
+    g.add((default_graph, RDF.type, SD.Graph))
+    for name in store.named_graphs()[:MAX_LISTED_GRAPHS]:
+        named = BNode()
+        graph = BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(name)))
+        g.add((named, SD.graph, graph))
+        g.add((graph, RDF.type, SD.Graph))
+    return g
+
+
+def respond() -> Response:
+    settings: Settings = current_app.extensions["guidegraph.settings"]
+    store: GraphStore = current_app.extensions["guidegraph.store"]
+    fmt = choose_rdf_format(request.headers.get("Accept"), request.args.get("format"))
+    if fmt is None:
+        raise NotAcceptable("the service description is available as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML")
+    if not_modified(store, "sd-" + fmt.name):
+        return with_validators(Response(status=304), store, "sd-" + fmt.name)
+    graph = describe(request.base_url, settings, store)
+    body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
+    response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
+    return with_validators(response, store, "sd-" + fmt.name)

@@ -1,0 +1,60 @@
+"""Server settings: one dataclass built from the ``create_app`` config dict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Mapping
+
+from guidegraph.errors import UsageError
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class Settings:
+    store: str = "embedded"  # "embedded" or "remote"
+    data_dir: str | None = None  # None: a temporary store (tests)
+    union_default_graph: bool = True
+    endpoint: str | None = None  # remote query endpoint
+    update_endpoint: str | None = None
+    gsp_endpoint: str | None = None
+    remote_user: str | None = None
+    remote_password: str | None = None
+    write_token: str | None = None  # None: read-only
+    timeout: float = DEFAULT_TIMEOUT  # seconds per query
+    max_rows: int | None = DEFAULT_MAX_ROWS
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    allow_service: bool = False  # federated SERVICE
+    load_corpus: bool = False  # ingest the bundled corpus into an empty store
+    cors: bool = True
+    gzip_min_bytes: int = 1024
+
+    @classmethod
+    def from_mapping(cls, config: Mapping[str, Any] | None) -> "Settings":
+        config = dict(config or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(k for k in config if k not in known and k != "store_instance")
+        if unknown:
+            raise UsageError(f"unknown server setting(s): {', '.join(unknown)}")
+        settings = cls(**{k: v for k, v in config.items() if k in known})
+        if settings.timeout is not None and settings.timeout <= 0:
+            raise UsageError("the query time limit must be positive")
+        return settings
+
+    def store_config(self) -> dict[str, Any]:
+        return {
+            "store": self.store,
+            "data_dir": self.data_dir,
+            "union_default_graph": self.union_default_graph,
+            "endpoint": self.endpoint,
+            "update_endpoint": self.update_endpoint,
+            "gsp_endpoint": self.gsp_endpoint,
+            "remote_user": self.remote_user,
+            "remote_password": self.remote_password,
+        }
+
+    @property
+    def writable(self) -> bool:
+        return bool(self.write_token)

@@ -1,0 +1,263 @@
+"""Shared fixtures: real servers on loopback ports.
+
+- ``live_server(app)`` runs a Flask app under waitress on 127.0.0.1 with a free
+  port and waits until /health answers;
+- ``oxigraph_server`` runs the real Oxigraph server binary (from the venv);
+- ``protocol_app`` / ``protocol_server`` hold the W3C protocol fixture graphs,
+  read-only; ``writable_server`` has a write token and starts empty;
+- ``endpoint`` is parametrised over the embedded and the remote store.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import waitress
+
+from guidegraph.server import create_app
+from guidegraph.server.app import close_app
+
+TESTS = Path(__file__).parent
+W3C = TESTS / "conformance" / "w3c"
+PROTOCOL_DIR = W3C / "protocol"
+KASEI = "http://kasei.us/2009/09/sparql/data/"
+WRITE_TOKEN = "test-write-token"
+
+
+@dataclass
+class LiveServer:
+    url: str  # base URL without trailing slash
+    stop: Callable[[], None]
+    app: object = None  # the Flask app served
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except Exception as exc:  # noqa: BLE001 - keep polling until the deadline
+            last = exc
+        time.sleep(0.05)
+    raise RuntimeError(f"server at {url} did not come up: {last}")
+
+
+def live_server(app) -> LiveServer:
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8, ident="guidegraph-test")
+    port = server.effective_port
+    thread = threading.Thread(target=server.run, daemon=True, name=f"waitress-{port}")
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url + "/health")
+
+    def stop() -> None:
+        server.close()
+        thread.join(5)
+
+    return LiveServer(url, stop, app)
+
+
+def protocol_graphs() -> dict[str, bytes]:
+    """The W3C protocol fixture graphs by name (dataN.nt as <.../dataN.rdf>)."""
+    return {f"{KASEI}data{i}.rdf": (PROTOCOL_DIR / f"data{i}.nt").read_bytes() for i in (1, 2, 3)}
+
+
+def load_protocol_graphs(store) -> None:
+    for name, data in protocol_graphs().items():
+        store.replace_graph(name, data)
+
+
+# --- apps and servers --------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def protocol_app():
+    """Read-only app over the W3C protocol graphs, for app.test_client() tests."""
+    app = create_app({"timeout": 10})
+    load_protocol_graphs(app.extensions["guidegraph.store"])
+    yield app
+    close_app(app)
+
+
+@pytest.fixture(scope="session")
+def protocol_server(protocol_app):
+    server = live_server(protocol_app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def writable_app():
+    app = create_app({"write_token": WRITE_TOKEN, "timeout": 10})
+    yield app
+    close_app(app)
+
+
+@pytest.fixture(scope="session")
+def writable_server(writable_app):
+    server = live_server(writable_app)
+    yield server
+    server.stop()
+
+
+def oxigraph_binary() -> str | None:
+    candidate = Path(sys.executable).parent / "oxigraph"
+    if candidate.exists():
+        return str(candidate)
+    return shutil.which("oxigraph")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph server on loopback; yields its base URL."""
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.fail("the oxigraph server binary is not installed (pip install oxigraph)")
+    location = tmp_path_factory.mktemp("oxigraph")
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/query?query=ASK%7B%7D", timeout=60)
+    except RuntimeError:
+        proc.kill()
+        raise
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def remote_config(oxigraph_url: str, **extra) -> dict:
+    return {
+        "store": "remote",
+        "endpoint": oxigraph_url + "/query",
+        "update_endpoint": oxigraph_url + "/update",
+        "gsp_endpoint": oxigraph_url + "/store",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def remote_protocol_app(oxigraph_server):
+    app = create_app(remote_config(oxigraph_server, timeout=10))
+    load_protocol_graphs(app.extensions["guidegraph.store"])
+    yield app
+    close_app(app)
+
+
+@pytest.fixture(scope="session")
+def remote_protocol_server(remote_protocol_app):
+    server = live_server(remote_protocol_app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def endpoint(request) -> LiveServer:
+    """The same read-only endpoint served from either store implementation."""
+    name = "protocol_server" if request.param == "embedded" else "remote_protocol_server"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def endpoint_app(request):
+    name = "protocol_app" if request.param == "embedded" else "remote_protocol_app"
+    return request.getfixturevalue(name)
+
+
+@dataclass
+class HttpResult:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    @property
+    def media_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip()
+
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+def send(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> HttpResult:
+    """One HTTP request with exactly the given headers (http.client adds no Content-Type)."""
+    import http.client
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    path = parts.path + ("?" + parts.query if parts.query else "")
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        return HttpResult(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def http():
+    return send
+
+
+@pytest.fixture(scope="module")
+def make_server():
+    """Start extra servers for one module: ``make_server(config) -> LiveServer``; all stopped afterwards."""
+    started = []
+
+    def make(config: dict) -> LiveServer:
+        app = create_app(config)
+        server = live_server(app)
+        started.append((app, server))
+        return server
+
+    yield make
+    for app, server in started:
+        server.stop()
+        close_app(app)
+
+
+@pytest.fixture(scope="session")
+def remote_writable_server(oxigraph_server):
+    app = create_app(remote_config(oxigraph_server, write_token=WRITE_TOKEN, timeout=10))
+    server = live_server(app)
+    yield server
+    server.stop()
+    close_app(app)
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def writable_endpoint(request) -> LiveServer:
+    """A writable endpoint (token WRITE_TOKEN) over either store implementation."""
+    name = "writable_server" if request.param == "embedded" else "remote_writable_server"
+    return request.getfixturevalue(name)

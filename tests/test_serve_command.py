@@ -1,0 +1,118 @@
+"""``guidegraph serve`` end to end, and the first-start corpus load."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from guidegraph.cli import main
+from guidegraph.server import create_app
+from guidegraph.server.app import close_app
+
+ZH_TITLE = "2017年度山西省重点研发计划"  # the first seed's title (corpus/README.md)
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory):
+    """A data directory that went through first start once."""
+    path = tmp_path_factory.mktemp("served") / "data"
+    app = create_app({"data_dir": str(path), "load_corpus": True})
+    try:
+        store = app.extensions["guidegraph.store"]
+        graphs, quads = store.named_graphs(), store.triple_count()
+    finally:
+        close_app(app)  # the directory is locked while a store has it open
+    return path, graphs, quads
+
+
+def test_fresh_data_directory_gets_the_seed_corpus(corpus_dir):
+    _, graphs, quads = corpus_dir
+    assert len(graphs) == 5  # one named graph per seed guide
+    assert quads > 1000
+
+
+def test_second_start_does_not_load_again(corpus_dir):
+    path, graphs, quads = corpus_dir
+    app = create_app({"data_dir": str(path), "load_corpus": True})
+    try:
+        store = app.extensions["guidegraph.store"]
+        assert store.triple_count() == quads
+        client = app.test_client()
+        query = f'ASK {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{ZH_TITLE}")) }}'
+        assert client.get("/sparql", query_string={"query": query}).get_json()["boolean"] is True
+    finally:
+        close_app(app)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_runs_waitress_and_logs_each_request(corpus_dir):
+    path, graphs, _ = corpus_dir
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "guidegraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--data-dir", str(path), "--timeout", "5"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=2) as r:
+                    health = json.loads(r.read())
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+        assert health["store"] == "embedded" and health["quads"] > 0
+        query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        with urllib.request.urlopen(base + "/sparql?" + urllib.parse.urlencode({"query": query}), timeout=10) as r:
+            assert "waitress" in r.headers["Server"]  # production WSGI server, not the Flask dev server
+            got = sorted(b["g"]["value"] for b in json.loads(r.read())["results"]["bindings"])
+        assert got == sorted(graphs)
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    request_lines = [line for line in output.splitlines() if "guidegraph.access" in line]
+    assert any("GET /health" in line and " 200 " in line and line.rstrip().endswith("ms") for line in request_lines), output
+    assert any("GET /sparql?query=" in line for line in request_lines), output
+
+
+def test_serve_rejects_bad_options(capsys):
+    assert main(["serve", "--store", "remote"]) == 2
+    assert "--endpoint" in capsys.readouterr().err
+    assert main(["serve", "--timeout", "0"]) == 2
+
+
+def test_query_command_prints_results(corpus_dir, capsysbinary):
+    path, _, _ = corpus_dir
+    query = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert main(["query", query, "--data-dir", str(path)]) == 0
+    out = capsysbinary.readouterr().out.decode().splitlines()
+    assert out[0] == "?n" and out[1].startswith("5")
+
+
+def test_query_command_reports_syntax_errors_on_one_line(corpus_dir, capsys):
+    path, _, _ = corpus_dir
+    assert main(["query", "SELECT * WHERE {", "--data-dir", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("guidegraph: error: syntax error") and "\n" not in err
+
+
+def test_query_command_without_store(tmp_path, capsys):
+    assert main(["query", "ASK {}", "--data-dir", str(tmp_path / "none")]) == 2
+    assert "no store" in capsys.readouterr().err

@@ -1,0 +1,261 @@
+"""The embedded store, its engine process, and the result helpers."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pyoxigraph
+import pytest
+
+from guidegraph.errors import UsageError
+from guidegraph.server import create_app
+from guidegraph.server.app import close_app
+from guidegraph.store import Dataset, QuerySyntaxError, QueryTimeout, open_store
+from guidegraph.store.embedded import readable_syntax_message
+from guidegraph.store.results import count_rows_upper_bound, result_format_by_name, scan_query, truncate_solutions
+
+EX = "http://example.org/"
+
+
+def nquads(graph: str, n: int, prefix: str = "s") -> bytes:
+    return "".join(f'<{EX}{prefix}{i}> <{EX}p> "{i}" <{graph}> .\n' for i in range(n)).encode()
+
+
+def select_json(store, query: str, **kw) -> list[dict]:
+    answer = store.query(query, result_format="json", graph_format="turtle", **kw)
+    return json.loads(answer.body)["results"]["bindings"]
+
+
+@pytest.fixture(scope="module")
+def store():
+    s = open_store({})
+    s.bulk_load_nquads(nquads(f"{EX}g1", 3) + nquads(f"{EX}g2", 2, "t"))
+    yield s
+    s.close()
+
+
+def test_named_graphs_and_counts(store):
+    assert store.named_graphs() == [f"{EX}g1", f"{EX}g2"]
+    assert store.triple_count() == 5
+    assert store.triple_count(f"{EX}g2") == 2
+
+
+def test_default_graph_is_the_union_of_guides(store):
+    rows = select_json(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert rows[0]["n"]["value"] == "5"
+
+
+def test_without_union_the_default_graph_is_the_stores_own(tmp_path):
+    with open_store({"data_dir": str(tmp_path / "d"), "union_default_graph": False}) as s:
+        s.bulk_load_nquads(nquads(f"{EX}g1", 3))
+        assert select_json(s, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"] == "0"
+        assert select_json(s, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]["value"] == "3"
+
+
+def test_protocol_dataset_picks_graphs(store):
+    rows = select_json(store, "SELECT ?s WHERE { ?s ?p ?o }", dataset=Dataset((f"{EX}g2",), ()))
+    assert sorted(r["s"]["value"] for r in rows) == [f"{EX}t0", f"{EX}t1"]
+    assert select_json(store, "SELECT ?s WHERE { ?s ?p ?o }", dataset=Dataset((f"{EX}nothing",), ())) == []
+
+
+def test_data_survives_reopening_the_directory(tmp_path):
+    path = str(tmp_path / "store")
+    with open_store({"data_dir": path}) as s:
+        s.bulk_load_nquads(nquads(f"{EX}g", 4))
+    with open_store({"data_dir": path}) as s:
+        assert s.triple_count() == 4
+
+
+def test_syntax_error_carries_position(store):
+    with pytest.raises(QuerySyntaxError) as err:
+        store.query("SELECT ?s WHERE { ?s ?p }", result_format="json", graph_format="turtle")
+    assert "1:" in str(err.value)
+    assert isinstance(err.value, UsageError)
+
+
+def test_readable_syntax_message_shortens_character_classes():
+    raw = "error at 1:5: expected one of \"$\", BASE, ['0'..='9'], ['A' ..= 'Z' | 'a' ..= 'z'\n| 'x'..='y'], [_]"
+    assert readable_syntax_message(raw) == 'error at 1:5: expected one of "$", BASE, <character range>, <character range>, [_]'
+
+
+def test_time_limit_kills_the_query_and_the_store_recovers(tmp_path):
+    with open_store({"data_dir": str(tmp_path / "slow")}) as s:
+        s.bulk_load_nquads(nquads(f"{EX}big", 30000))
+        pid = s.engine_pid
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            s.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                    result_format="json", graph_format="turtle", timeout=1.0)
+        assert time.monotonic() - started < 10
+        # The engine that ran the query is gone (the work really stopped) and a new one serves.
+        assert s.engine_pid != pid
+        with pytest.raises(ProcessLookupError):
+            import os
+            os.kill(pid, 0)
+        assert s.triple_count() == 30000
+        # An update past its limit is stopped too, and nothing of it is written.
+        with pytest.raises(QueryTimeout):
+            s.update(f"INSERT {{ GRAPH <{EX}big> {{ <{EX}x> <{EX}count> ?n }} }} WHERE "
+                     "{ SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g1 { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } } }", timeout=1.0)
+        assert s.triple_count() == 30000
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_max_rows_truncates_in_every_format(store, fmt):
+    answer = store.query("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", result_format=fmt, graph_format="turtle", max_rows=2)
+    assert answer.truncated
+    if fmt == "csv":  # lossy, so pyoxigraph will not read it back
+        import csv
+        import io
+        rows = list(csv.reader(io.StringIO(answer.body.decode())))
+        assert rows == [["s"], [f"{EX}s0"], [f"{EX}s1"]]
+        return
+    solutions = list(pyoxigraph.parse_query_results(answer.body, format=result_format_by_name(fmt).oxigraph))
+    assert [s["s"].value for s in solutions] == [f"{EX}s0", f"{EX}s1"]
+
+
+def test_max_rows_leaves_small_results_alone(store):
+    answer = store.query("SELECT ?s WHERE { ?s ?p ?o }", result_format="xml", graph_format="turtle", max_rows=5)
+    assert not answer.truncated
+    assert answer.body.count(b"<result>") == 5
+
+
+def test_replace_graph_is_atomic_for_readers(tmp_path):
+    graph = f"{EX}guide"
+    old = b"".join(f'<{EX}o{i}> <{EX}p> "{i}" .\n'.encode() for i in range(500))
+    new = b"".join(f'<{EX}n{i}> <{EX}p> "{i}" .\n'.encode() for i in range(800))
+    with open_store({"data_dir": str(tmp_path / "atomic")}) as s:
+        assert s.replace_graph(graph, old) is False
+        seen: set[int] = set()
+        stop = threading.Event()
+
+        def read():
+            while not stop.is_set():
+                rows = select_json(s, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+                seen.add(int(rows[0]["n"]["value"]))
+
+        threads = [threading.Thread(target=read) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for i in range(20):
+            assert s.replace_graph(graph, new if i % 2 == 0 else old) is True
+        stop.set()
+        for t in threads:
+            t.join()
+        assert seen <= {500, 800}
+
+
+def test_writes_bump_the_version(tmp_path):
+    with open_store({"data_dir": str(tmp_path / "v")}) as s:
+        before = s.version.etag
+        s.add_to_graph(f"{EX}g", f'<{EX}a> <{EX}p> "1" .'.encode())
+        assert s.version.etag != before
+        assert s.delete_graph(f"{EX}g") is True
+        assert s.delete_graph(f"{EX}g") is False
+
+
+def test_unknown_store_kind_is_a_usage_error():
+    with pytest.raises(UsageError):
+        open_store({"store": "mystery"})
+    with pytest.raises(UsageError):
+        open_store({"store": "remote"})
+
+
+# --- pure helpers -------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "query, form, service",
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "select", False),
+        ("PREFIX ex: <http://ex/>\n# SELECT in a comment\nASK { ex:a ex:select ?o }", "ask", False),
+        ("BASE <http://x/> CONSTRUCT WHERE { ?s ?p ?o }", "construct", False),
+        ("describe <http://x/>", "describe", False),
+        ('SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }', "select", True),
+        ('SELECT * WHERE { service silent <http://x/> { ?s ?p ?o } }', "select", True),
+        ('SELECT ?service WHERE { ?service ?p "SERVICE <x>" }', "select", False),
+        ("PREFIX service: <http://x/> SELECT * WHERE { service:a ?p ?o }", "select", False),
+        ('SELECT * WHERE { ?s ?p """CONSTRUCT\n SERVICE""" }', "select", False),
+        ("INSERT DATA { <a> <b> <c> }", None, False),
+    ],
+)
+def test_scan_query(query, form, service):
+    shape = scan_query(query)
+    assert shape.form == form
+    assert shape.uses_service is service
+
+
+def test_row_counting_never_undercounts():
+    solutions = b'?x\n"a,{"\n"[{"\n'
+    parsed = pyoxigraph.parse_query_results(solutions, format=pyoxigraph.QueryResultsFormat.TSV)
+    body = parsed.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+    assert count_rows_upper_bound(body, result_format_by_name("json")) >= 2
+    xml = pyoxigraph.parse_query_results(solutions, format=pyoxigraph.QueryResultsFormat.TSV).serialize(format=pyoxigraph.QueryResultsFormat.XML)
+    assert count_rows_upper_bound(xml, result_format_by_name("xml")) == 2
+
+
+def test_truncate_solutions_keeps_terms_exact():
+    tsv = b'?x\t?y\n"a"@zh\t<http://x/1>\n"2"^^<http://www.w3.org/2001/XMLSchema#integer>\t_:b1\n"c"\t\n'
+    body = truncate_solutions(tsv, 2, result_format_by_name("tsv"))
+    tsv_format = pyoxigraph.QueryResultsFormat.TSV
+    expected = list(pyoxigraph.parse_query_results(tsv, format=tsv_format))[:2]
+    got = list(pyoxigraph.parse_query_results(body, format=tsv_format))
+    assert [tuple(s) for s in got] == [tuple(s) for s in expected]
+    assert truncate_solutions(tsv, 3, result_format_by_name("tsv")) is None
+
+
+# --- limits through the app ---------------------------------------------------
+
+def test_request_size_limit_is_413():
+    app = create_app({"max_request_bytes": 200})
+    try:
+        client = app.test_client()
+        big = "ASK { " + " ".join(["?s ?p ?o ."] * 40) + " }"
+        assert client.post("/sparql", data=big, content_type="application/sparql-query").status_code == 413
+        assert client.get("/sparql", query_string={"query": big}).status_code == 413
+        assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+    finally:
+        close_app(app)
+
+
+def test_time_limit_through_http_is_503_with_message(tmp_path):
+    app = create_app({"data_dir": str(tmp_path / "t"), "timeout": 1})
+    try:
+        app.extensions["guidegraph.store"].bulk_load_nquads(nquads(f"{EX}big", 30000))
+        client = app.test_client()
+        r = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+        assert r.status_code == 503
+        assert b"time limit" in r.data
+        assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+    finally:
+        close_app(app)
+
+
+def test_max_rows_through_http_sets_header():
+    app = create_app({"max_rows": 2})
+    try:
+        app.extensions["guidegraph.store"].bulk_load_nquads(nquads(f"{EX}g", 5))
+        r = app.test_client().get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        assert r.status_code == 200
+        assert len(r.get_json()["results"]["bindings"]) == 2
+        assert "X-SPARQL-Truncated" in r.headers
+    finally:
+        close_app(app)
+
+
+def test_unknown_setting_is_refused():
+    with pytest.raises(UsageError):
+        create_app({"no_such_setting": 1})
+
+
+def test_a_crashed_engine_is_replaced(tmp_path):
+    import os
+    import signal
+
+    with open_store({"data_dir": str(tmp_path / "crash")}) as s:
+        s.bulk_load_nquads(nquads(f"{EX}g", 3))
+        os.kill(s.engine_pid, signal.SIGKILL)
+        time.sleep(0.2)
+        # The read in flight fails over to a new engine on the same data.
+        assert s.triple_count() == 3
