@@ -297,10 +297,7 @@ class OutlineBuilder:
     def _open_label(self, para: Para, label: Label) -> None:
         node = self._parent_node()
         field_name = _target_field(label.field, node is not None)
-        # A label replaces the previous labelled part of the same owner.
-        base = self.stack[-1].sink if self.stack else self.root_sink
-        if base is self.sink or self.sink.field in ("intro", "preamble") or self.sink.node is node:
-            pass
+        # The label's part runs until the next label or heading (the frame keeps its own sink).
         self.sink = Sink("node" if node else "doc", field_name, node, label.word)
         rest = para.text.strip()[label.rest_start :].strip() if label.rest else ""
         self._capture(para, para.text.strip()[: label.rest_start] if label.rest else para.text)
@@ -311,10 +308,7 @@ class OutlineBuilder:
         style = f"unnum:{suffix.group(1)}" if suffix else "unnum"
         k = self._frame_index(style)
         if k is not None:
-            self._pop_to(k)
-        elif style != "unnum":
-            # A 方面-style heading at the top of a section: it sits under the nearest node.
-            pass
+            self._pop_to(k)  # the next sector (工业方面 after 农业方面) is a sibling
         node = self._new_node(para, None, None, para.text, f"u{sum(1 for n in self.nodes if n.number is None) + 1}")
         sink = Sink("node", "intro", node)
         self.stack.append(Frame(style, 1, node, sink))
