@@ -1,1 +1,158 @@
-"""The library of SPARQL queries answering research questions (.rq data files)."""
+"""The library of SPARQL queries answering the project's competency questions (.rq data files).
+
+Each file starts with a comment header::
+
+    # title: Directions mentioning a topic
+    # description: ...
+    # param: topic string CAR-T -- text to look for
+
+and every parameter appears in the query body in lines
+``VALUES ?topic { "CAR-T" }`` holding its default (repeated inside each
+group that needs it, since a FILTER sees only its own group), so the file runs as it
+is in any SPARQL editor. ``CannedQuery.bind`` replaces that line's value
+with a properly escaped RDF term; user input is never pasted into the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib.resources import files
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from guidegraph.errors import UsageError
+
+PARAM_TYPES = ("string", "integer", "decimal", "iri")
+_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
+_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
+
+
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def _string_term(value: str) -> str:
+    """A one-line SPARQL string literal: every character that could end or break it is escaped."""
+    return '"' + "".join(_STRING_ESCAPES.get(ch, ch) for ch in value) + '"'
+
+
+@dataclass(frozen=True)
+class QueryParameter:
+    name: str
+    type: str
+    default: str
+    description: str = ""
+
+    def term(self, value: object) -> str:
+        """``value`` as a SPARQL term of this parameter's type; bad values raise UsageError."""
+        text = str(value).strip()
+        if self.type == "string":
+            return _string_term(str(value))
+        if self.type == "integer":
+            if not re.fullmatch(r"[+-]?\d{1,18}", text):
+                raise UsageError(f"parameter {self.name} must be an integer, got {text!r}")
+            return Literal(int(text), datatype=XSD.integer).n3()
+        if self.type == "decimal":
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise UsageError(f"parameter {self.name} must be a number, got {text!r}") from None
+            if not number.is_finite():
+                raise UsageError(f"parameter {self.name} must be a finite number, got {text!r}")
+            return Literal(format(number, "f"), datatype=XSD.decimal).n3()
+        if self.type == "iri":
+            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or _IRI_FORBIDDEN.search(text):
+                raise UsageError(f"parameter {self.name} must be an absolute IRI, got {text!r}")
+            return URIRef(text).n3()
+        raise UsageError(f"parameter {self.name} has unknown type {self.type!r}")
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str  # file name without .rq, e.g. "08_topic_search"
+    title: str
+    description: str
+    text: str
+    parameters: tuple[QueryParameter, ...] = field(default_factory=tuple)
+
+    @property
+    def slug(self) -> str:
+        """The name without its ordering prefix: "topic_search"."""
+        return re.sub(r"^\d+_", "", self.name)
+
+    def bind(self, values: dict[str, object] | None = None, **more: object) -> str:
+        """The query text with parameter values substituted (defaults for the rest)."""
+        given = {**(values or {}), **more}
+        known = {p.name for p in self.parameters}
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise UsageError(f"query {self.slug} has no parameter {unknown[0]!r}; it takes: {', '.join(sorted(known)) or 'none'}")
+        text = self.text
+        for param in self.parameters:
+            if param.name not in given or given[param.name] is None:
+                continue
+            term = param.term(given[param.name])
+            text = _values_line(param.name).sub(lambda m: f"{m.group(1)}{{ {term} }}", text)
+        return text
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _values_line(param: str) -> re.Pattern[str]:
+    """The VALUES line carrying a parameter: the variable is the camelCase name + a role suffix or the name itself."""
+    return re.compile(r"(VALUES\s+\?(?:%s)\s*)\{[^}\n]*\}" % "|".join(re.escape(v) for v in _variables(param)))
+
+
+def _variables(param: str) -> list[str]:
+    camel = _camel(param)
+    return [camel, camel + "Text", param]
+
+
+def parse_query(name: str, text: str) -> CannedQuery:
+    """Read the header block of one .rq file."""
+    title = description = ""
+    params: list[QueryParameter] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.groups()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = value
+        else:
+            spec, _, doc = value.partition("--")
+            parts = spec.split()
+            if len(parts) != 3 or parts[1] not in PARAM_TYPES:
+                raise ValueError(f"{name}: bad param line {line!r}; expected '# param: NAME TYPE DEFAULT -- text'")
+            params.append(QueryParameter(parts[0], parts[1], parts[2], doc.strip()))
+    if not title:
+        raise ValueError(f"{name}: missing '# title:' header")
+    for param in params:
+        if not _values_line(param.name).search(text):
+            raise ValueError(f"{name}: parameter {param.name} has no 'VALUES ?{_camel(param.name)} {{ ... }}' line")
+    return CannedQuery(name=name, title=title, description=description, text=text, parameters=tuple(params))
+
+
+def load_queries() -> list[CannedQuery]:
+    """Every shipped query, in file-name order."""
+    root = files(__name__)
+    entries = sorted((p for p in root.iterdir() if p.name.endswith(".rq")), key=lambda p: p.name)
+    return [parse_query(p.name[:-3], p.read_text(encoding="utf-8")) for p in entries]
+
+
+def get_query(name: str) -> CannedQuery:
+    """A query by file name ("08_topic_search") or slug ("topic_search")."""
+    for query in load_queries():
+        if name in (query.name, query.slug):
+            return query
+    names = ", ".join(q.slug for q in load_queries())
+    raise UsageError(f"no query named {name!r}; choose one of: {names}")
