@@ -137,6 +137,7 @@ class GG(DefinedNamespace):
     atLeast: URIRef
     atMost: URIRef
     between: URIRef
+    budgetShare: URIRef
     county: URIRef
     exactly: URIRef
     jurisdictionLevels: URIRef

@@ -95,7 +95,8 @@ class Indicator:
 class Funding:
     """A money figure: ``amount`` in the printed scale, ``yuan`` resolved.
 
-    ``scope`` says what it funds: "per_project", "total" or "unspecified".
+    ``scope`` says what it funds: "per_project", "total", "part" (a share of a
+    total announced just before, introduced by 其中) or "unspecified".
     """
 
     text: str

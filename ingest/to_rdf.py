@@ -56,7 +56,7 @@ NATIONAL_NAMES = ("国家", "全国", "中国", "中华人民共和国")
 COMPARATORS = {
     ">=": GG.atLeast, ">": GG.moreThan, "<=": GG.atMost, "<": GG.lessThan, "=": GG.exactly, "range": GG.between,
 }
-FUNDING_SCOPES = {"per_project": GG.perProject, "total": GG.totalBudget, "unspecified": GG.unspecifiedScope}
+FUNDING_SCOPES = {"per_project": GG.perProject, "total": GG.totalBudget, "part": GG.budgetShare, "unspecified": GG.unspecifiedScope}
 LEVELS = {"national": GG.national, "provincial": GG.provincial, "municipal": GG.municipal, "county": GG.county}
 NODE_CLASSES = {
     "category": GG.Category, "programme": GG.Programme, "field": GG.FieldSection,

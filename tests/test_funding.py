@@ -25,7 +25,7 @@ def test_seed_002_programme_budget_with_young_scientists():
     assert rows(text) == [
         (5.25, "亿元", 525000000.0, "total", "="),
         (500.0, "万元", 5000000.0, "per_project", "="),
-        (0.25, "亿元", 25000000.0, "total", "="),
+        (0.25, "亿元", 25000000.0, "part", "="),  # 其中…: a share of the 5.25亿, not a second total
     ]
     assert [f.text for f in parse_funding(text)] == ["5.25 亿元", "500万元", "0.25亿元"]
 
@@ -111,5 +111,15 @@ def test_every_seed_figure_is_a_substring_with_consistent_yuan():
             total += 1
             assert f.text in text
             assert f.yuan == pytest.approx(f.amount * scales[f.scale])
-            assert f.scope in ("per_project", "total", "unspecified")
+            assert f.scope in ("per_project", "total", "part", "unspecified")
     assert total >= 30
+
+
+def test_a_share_introduced_by_qizhong_is_a_part_not_a_second_total():
+    # 国家重点研发计划 2021 (seed 002, L34-42): the young-scientist budget is part of the 5.25亿
+    text = "拟启动 20 个方向，拟安排国拨经费概算 5.25 亿元。其中，围绕……等 8个方向，拟部署 5个青年科学家项目，每个项目 500万元，拟安排国拨经费概算 0.25亿元。"
+    found = [(f.yuan, f.scope) for f in parse_funding(text)]
+    assert found == [(525_000_000.0, "total"), (5_000_000.0, "per_project"), (25_000_000.0, "part")]
+    # 此外 ("in addition") is a separate budget, still a total
+    extra = "拟支持 39个项目，拟安排国拨经费概算 5.39亿元。此外，拟支持 16个青年科学家项目，拟安排国拨经费概算 4800万元。"
+    assert [f.scope for f in parse_funding(extra)] == ["total", "total"]

@@ -91,7 +91,7 @@ def test_funding_texts_are_substrings(s):
         assert f.text in s
         assert f.scale in ("元", "万元", "亿元")
         assert f.comparator in ("=", "<=", ">=")
-        assert f.scope in ("per_project", "total", "unspecified")
+        assert f.scope in ("per_project", "total", "part", "unspecified")
 
 
 @PROPS

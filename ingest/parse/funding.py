@@ -63,7 +63,11 @@ def _scope(compact: str, start: int) -> str:
         best = m.group(0)
     if best is None:
         return "unspecified"
-    return "per_project" if best in PER_PROJECT_CUES else "total"
+    if best in PER_PROJECT_CUES:
+        return "per_project"
+    # "其中…拟安排国拨经费概算 0.25亿元" is a share of the total just announced, not a second total
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(compact, 0, start)), default=0)
+    return "part" if "其中" in compact[sentence_start:start] else "total"
 
 
 def _prefix_comparator(compact: str, start: int) -> tuple[str | None, int]:
