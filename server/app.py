@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_cors import CORS
 
-from guidegraph.server import errors, graph_store, health, http, sparql
+from guidegraph.server import errors, graph_store, health, http, ontology_pages, sparql
 from guidegraph.server.settings import Settings
 from guidegraph.store import GraphStore, load_seed_corpus, open_store
 
@@ -34,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["guidegraph.settings"] = settings
     app.extensions["guidegraph.store"] = store
     app.extensions["guidegraph.owns_store"] = owns_store
-    for blueprint in (sparql.bp, graph_store.bp, health.bp):
+    for blueprint in (sparql.bp, graph_store.bp, health.bp, ontology_pages.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     http.install(app, settings.gzip_min_bytes)
@@ -43,7 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # so a browser page cannot use someone's write token.
         CORS(
             app,
-            resources={sparql.ENDPOINT_PATH: {}, graph_store.GSP_PATH: {}, graph_store.GSP_PATH + "/*": {}, "/health": {}},
+            resources={sparql.ENDPOINT_PATH: {}, graph_store.GSP_PATH: {}, graph_store.GSP_PATH + "/*": {}, "/health": {}, ontology_pages.ONTOLOGY_PATH + "*": {}},
             origins="*",
             methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"],
