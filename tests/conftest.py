@@ -129,9 +129,8 @@ def oxigraph_binary() -> str | None:
     return shutil.which("oxigraph")
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """A real Oxigraph server on loopback; yields its base URL."""
+def start_oxigraph(tmp_path_factory):
+    """Run the real Oxigraph server binary on a free loopback port; yields its base URL."""
     binary = oxigraph_binary()
     if binary is None:
         pytest.fail("the oxigraph server binary is not installed (pip install oxigraph)")
@@ -154,6 +153,19 @@ def oxigraph_server(tmp_path_factory):
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph server holding only the read-only protocol graphs."""
+    yield from start_oxigraph(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_scratch_server(tmp_path_factory):
+    """A second real Oxigraph server for tests that write, so read-only tests see fixed data
+    whatever order the test modules run in."""
+    yield from start_oxigraph(tmp_path_factory)
 
 
 def remote_config(oxigraph_url: str, **extra) -> dict:
@@ -248,8 +260,8 @@ def make_server():
 
 
 @pytest.fixture(scope="session")
-def remote_writable_server(oxigraph_server):
-    app = create_app(remote_config(oxigraph_server, write_token=WRITE_TOKEN, timeout=10))
+def remote_writable_server(oxigraph_scratch_server):
+    app = create_app(remote_config(oxigraph_scratch_server, write_token=WRITE_TOKEN, timeout=10))
     server = live_server(app)
     yield server
     server.stop()

@@ -13,12 +13,12 @@ EX = "http://example.org/"
 
 
 @pytest.fixture(scope="module")
-def remote(oxigraph_server):
+def remote(oxigraph_scratch_server):
     store = open_store({
         "store": "remote",
-        "endpoint": oxigraph_server + "/query",
-        "update_endpoint": oxigraph_server + "/update",
-        "gsp_endpoint": oxigraph_server + "/store",
+        "endpoint": oxigraph_scratch_server + "/query",
+        "update_endpoint": oxigraph_scratch_server + "/update",
+        "gsp_endpoint": oxigraph_scratch_server + "/store",
     })
     yield store
     store.close()
