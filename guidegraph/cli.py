@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "serve",
     "query",
     "ontology",
+    "validate",
 )
 
 
