@@ -26,10 +26,6 @@ EXPLANATIONS: dict[tuple[str, str], str] = {
     ("001", "GuideContactOffice"): "The attachment gives no 联系方式: no office, person or phone appears in the text.",
     ("002", "GuideIssuer"): "The national guide text as given names no issuing authority (科技部 or otherwise).",
     ("002", "GuideContactOffice"): "No 联系人 / 联系电话 / accepting office appears anywhere in the 9,409 lines.",
-    ("002", "DirectionIndicator"): "NOT a real direction: the heading 附件5 / 附件8 is followed by garbled bytes "
-    "(mojibake from the PDF) that the reader took for a direction title. The finding is true of the graph but "
-    "is caused by the reader; reported to the parser owner.",
-    ("002", "DirectionResearchContent"): "Same garbled 附件5 / 附件8 pseudo-directions as above (reader artefact).",
     ("002", "DeclaredDirectionCount"): "常见多发病防治研究 says 拟启动 22 个方向 (L4580) but publishes 17 directions "
     "1.1–4.x. (基础科研条件与重大科学仪器设备研发 is not flagged: it declares 39 projects plus, 此外, young-scientist "
     "projects, and publishes 42 directions of which 3 are young-scientist directions.)",

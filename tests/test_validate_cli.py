@@ -73,10 +73,18 @@ def test_removing_an_offices_phone_is_reported_at_the_office(tmp_path, jiangsu_b
     assert jiangsu_baseline - mutated == Counter()
 
 
-def test_a_duplicated_guide_code_is_reported_once_at_the_second_use(tmp_path, jiangsu_baseline):
-    # The duplicate is made in the RDF: the text reader does not take a repeated
-    # code as a new heading (it folds the rest of the field into the first
-    # 2003), so an RDF draft is where a duplicate can reach the shapes today.
+def test_a_duplicated_guide_code_in_the_text_is_reported_at_the_second_use(tmp_path, jiangsu_baseline):
+    def duplicate_code(lines):
+        i = _line_index(lines, "2004 ")
+        lines[i] = "2003" + lines[i][4:]
+
+    mutated = _findings(_mutate(tmp_path, "dup-code.txt", duplicate_code))
+    assert mutated - jiangsu_baseline == Counter({("DirectionCodeUnique", 144): 1})
+    assert jiangsu_baseline - mutated == Counter()
+
+
+def test_a_duplicated_guide_code_in_an_rdf_draft_is_reported_once_at_the_second_use(tmp_path, jiangsu_baseline):
+    # An officer may also validate an RDF draft directly.
     from guidegraph.ingest.pipeline import outline_file
     from guidegraph.ingest.to_rdf import outline_to_dataset, union_graph
     from guidegraph.namespaces import GG

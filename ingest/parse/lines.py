@@ -28,6 +28,20 @@ _OPENERS = "（(《“‘【[〔"
 _CLOSERS = "）)》”’】]〕"
 
 
+# Replacement characters and code points that do not occur in running Chinese
+# prose (CJK Extension A, enclosed/compatibility forms, supplemental
+# punctuation) are the mark of text decoded with the wrong table.
+_GARBLE_RE = re.compile("[\ufffd\u3400-\u4dbf\u3200-\u33ff\u2e00-\u2fff\ue000-\uf8ff]")
+
+
+def is_garbled(text: str) -> bool:
+    """A line that is mostly mis-decoded bytes (PDF extraction damage)."""
+    visible = [ch for ch in text if not ch.isspace()]
+    if len(visible) < 3:
+        return False
+    return len(_GARBLE_RE.findall(text)) >= 0.3 * len(visible)
+
+
 def clean_inline(text: str) -> str:
     """Drop Word bookmarks and whitespace that stands next to Chinese text."""
     text = BOOKMARK_RE.sub("", text)
@@ -147,6 +161,9 @@ def logical_paragraphs(text: str, starts_block) -> Paragraphs:
             continue
         if PAGE_MARKER_RE.match(raw):
             noise.append(Noise(line.number, raw.strip(), "page number"))
+            continue
+        if is_garbled(raw):
+            noise.append(Noise(line.number, raw.strip(), "garbled text: damaged encoding in the source, not readable"))
             continue
         m = ATTACHMENT_RE.match(fold(raw))
         if m:

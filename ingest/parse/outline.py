@@ -164,7 +164,8 @@ class OutlineBuilder:
             return self._fits_dotted(m, k)
         if m.style == "code":
             # Guide codes run in series (1001…, 2001 2002…): a first of a series or the next one.
-            in_series = self.last_code is not None and m.value == self.last_code + 1
+            # a repeated code (2003 twice) is still a heading: the duplicate is for validation to report
+            in_series = self.last_code is not None and self.last_code <= m.value <= self.last_code + 2
             return _title_like(m.rest) and "\ufffd" not in m.rest and (in_series or m.value % 100 == 1)
         if k is not None:
             if m.value == self.stack[k].value + 1:
