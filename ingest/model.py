@@ -288,6 +288,7 @@ class Outline:
     offices: list[Office] = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
     warnings: list[str] = field(default_factory=list)
+    spans: dict[str, Span] = field(default_factory=dict)  # where title, issuers, doc_number, issue_date were read
     sha256: str = ""
     encoding: str = ""
     media_type: str = ""
@@ -315,6 +316,7 @@ class Outline:
             "offices": [o.to_json() for o in self.offices],
             "coverage": self.coverage.to_json(),
             "warnings": list(self.warnings),
+            "spans": {k: v.to_json() for k, v in self.spans.items()},
         }
 
     def node(self, node_id: str) -> Node | None:

@@ -445,7 +445,7 @@ class _GuideMapper:
             self.g.add((iri, GG.guide, self.guide))
             self.text(iri, GG.name, name)
             self.g.add((iri, RDFS.label, zh(name)))
-            self.provenance(iri)
+            self.provenance(iri, self.outline.spans.get("issuers"))
 
     # -- outline nodes
 

@@ -34,14 +34,10 @@ EXPLANATIONS: dict[tuple[str, str], str] = {
     ("003", "DirectionIndicator"): "The 2019 济南 plan is a 编制指南: its items are support areas and programme "
     "descriptions (支持重点/申报要求/申报时间/责任部门), never with 考核指标.",
     ("003", "DirectionResearchContent"): "Same items: none is given a 研究内容 section.",
-    ("003", "TracedToSpan"): "Not a fault of the guide: the mapping (ingest/to_rdf.py) writes the issuer named in "
-    "the title block without a source span. Requested from the mapping owner.",
     ("004", "DirectionIndicator"): "Direction 1001 国家医学中心建设支撑项目 (L110) has one descriptive paragraph and, "
     "unlike 2001–2022, no 考核指标.",
     ("004", "DirectionResearchContent"): "Direction 1001 has no 研发内容 section; its paragraph is a description of "
     "the supported hospitals, not labelled research content.",
-    ("004", "TracedToSpan"): "Not a fault of the guide: the three issuers (省科技厅, 省财政厅, 省卫生健康委) are "
-    "written by the mapping without a source span. Requested from the mapping owner.",
 }
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "seed-findings.md"

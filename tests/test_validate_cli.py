@@ -109,13 +109,13 @@ def test_jiangsu_seed_report_text(capsys):
     assert "== 一、国家医学中心建设支撑项目" in out
     assert "[违规] L110-112 1001 国家医学中心建设支撑项目: 研究方向缺少“考核指标”" in out
     assert "「1001 国家医学中心建设支撑项目" in out
-    assert out.rstrip().endswith("合计：违规 2，警告 3，提示 0（不符合）")
+    assert out.rstrip().endswith("合计：违规 2，警告 0，提示 0（不符合）")
 
 
 def test_english_report(capsys):
     code, out, _ = run_cli(capsys, str(JIANGSU), "--lang", "en")
     assert "[Violation] L110-112 1001 国家医学中心建设支撑项目: The direction has no indicator (考核指标)" in out
-    assert "Total: 2 violation(s), 3 warning(s), 0 info (does not conform)" in out
+    assert "Total: 2 violation(s), 0 warning(s), 0 info (does not conform)" in out
 
 
 def test_national_seed_count_mismatch(capsys):
@@ -146,7 +146,7 @@ def test_turtle_is_a_standard_validation_report(capsys):
     report = next(g.subjects(RDF.type, SH.ValidationReport))
     assert str(g.value(report, SH.conforms)) == "false"
     results = list(g.objects(report, SH.result))
-    assert len(results) == 5
+    assert len(results) == 2  # 1001 lacks 研发内容 and 考核指标
     langs = {m.language for r in results for m in g.objects(r, SH.resultMessage)}
     assert langs == {"zh", "en"}
 
@@ -154,7 +154,7 @@ def test_turtle_is_a_standard_validation_report(capsys):
 def test_csv_has_a_row_per_finding(capsys):
     code, out, _ = run_cli(capsys, str(JIANGSU), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert len(rows) == 5
+    assert len(rows) == 2
     assert {r["start_line"] for r in rows if r["shape"] == "DirectionIndicator"} == {"110"}
 
 
@@ -168,17 +168,18 @@ def test_rdf_input_gives_the_same_findings(tmp_path, capsys):
 
 
 def test_completed_guide_exits_0_and_strict_fails_on_warnings(tmp_path, capsys):
-    """004 with 研发内容 and 考核指标 written for 1001 conforms; only warnings remain."""
+    """004 with 研发内容 and 考核指标 written for 1001 conforms; an indicator without a number is a warning."""
 
     def complete_1001(lines):
         i = _line_index(lines, "1001 ")
         lines[i + 1] = "研发内容：围绕疑难危重疾病诊治开展关键技术攻关。"
-        lines.insert(i + 2, "考核指标：形成不少于2项新技术。")
+        lines.insert(i + 2, "考核指标：形成一批新技术并推广应用。")
 
     path = _mutate(tmp_path, "complete.txt", complete_1001)
     code, out, _ = run_cli(capsys, str(path))
     assert code == 0, out
-    assert "合计：违规 0，警告 3，提示 0（符合）" in out
+    assert "合计：违规 0，警告 1，提示 0（符合）" in out
+    assert "考核指标不可量化" in out
     code, _, _ = run_cli(capsys, str(path), "--strict")
     assert code == 1
 

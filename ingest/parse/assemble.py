@@ -65,6 +65,7 @@ def assemble(text: str, source: str) -> Outline:
     outline.title, outline.subtitle, outline.year = meta.title, meta.subtitle, meta.year
     outline.jurisdiction, outline.issuers = meta.jurisdiction, list(meta.issuers)
     outline.doc_number, outline.issue_date = meta.doc_number, meta.issue_date
+    outline.spans = dict(meta.spans)
     outline.deadlines = extract_deadlines(lines)
     offices, _ = extract_offices(lines)
     _scope_offices(offices, nodes)
