@@ -117,3 +117,11 @@ def test_ingest_writes_each_rdf_format_by_extension(tmp_path):
         run = guidegraph("ingest", str(SEEDS[4]), "-o", str(out), "--no-progress")
         assert run.returncode == 0, (fmt.name, run.stderr)
         assert out.stat().st_size > 10_000, fmt.name
+
+
+@pytest.mark.parametrize("args", [["validate"], ["ingest", "--bogus"], ["no-such-command"]])
+def test_argument_mistakes_are_one_line_with_status_2(args):
+    run = guidegraph(*args)
+    assert run.returncode == 2
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "error:" in run.stderr and "--help" in run.stderr
