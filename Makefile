@@ -2,7 +2,7 @@
 .PHONY: setup serve test bench
 
 PORT ?= 8000
-DATA ?= data
+DATA ?= guidegraph-data
 
 setup:
 	@bash .ci/setup

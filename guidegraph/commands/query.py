@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
+from guidegraph.commands.serve import DEFAULT_DATA_DIR
 from guidegraph.errors import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("query", help="run a SPARQL query on the store and print the result")
-    p.add_argument("sparql", help="the query text, or @FILE to read it from a file")
-    p.add_argument("--data-dir", default="guidegraph-data", help="embedded store directory (not while a server holds it)")
+    p = sub.add_parser(
+        "query",
+        help="run a SPARQL query (or one from the query library) on the store and print the result",
+        description="Run a SPARQL query on the store. `--list` shows the shipped research queries; "
+        "`--canned NAME --param KEY=VALUE` runs one of them with its parameters.",
+    )
+    p.add_argument("sparql", nargs="?", help="the query text, or @FILE to read it from a file")
+    p.add_argument("--canned", metavar="NAME", help="run a shipped query from queries/ by name (see --list)")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a parameter of the canned query (repeatable)")
+    p.add_argument("--list", action="store_true", help="list the shipped queries with their parameters and exit")
+    p.add_argument("--data-dir", default=os.environ.get("GUIDEGRAPH_DATA_DIR", DEFAULT_DATA_DIR), help="embedded store directory (not while a server holds it)")
     p.add_argument("--endpoint", help="query a remote SPARQL endpoint instead")
     p.add_argument("--format", default=None, help="tsv (default for SELECT/ASK), csv, json, xml; turtle (default for graphs), ntriples, nquads, trig, jsonld, rdfxml")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds (default 60)")
@@ -24,7 +34,10 @@ def run(args: argparse.Namespace) -> int:
     from guidegraph.server.protocol import NotAcceptable, format_from_parameter
     from guidegraph.store import open_store
 
-    text = args.sparql
+    if args.list:
+        print(render_query_list())
+        return 0
+    text = _query_text(args)
     if text.startswith("@"):
         try:
             text = Path(text[1:]).read_text(encoding="utf-8")
@@ -52,3 +65,34 @@ def run(args: argparse.Namespace) -> int:
     if not answer.body.endswith(b"\n"):
         sys.stdout.buffer.write(b"\n")
     return 0
+
+
+def _query_text(args: argparse.Namespace) -> str:
+    from guidegraph.queries import get_query
+
+    if args.canned and args.sparql:
+        raise UsageError("give either a query or --canned NAME, not both")
+    if not args.canned:
+        if args.param:
+            raise UsageError("--param goes with --canned")
+        if not args.sparql:
+            raise UsageError("no query given: pass the SPARQL text, @FILE, --canned NAME or --list")
+        return args.sparql
+    values = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param takes KEY=VALUE, got {item!r}")
+        values[key.strip()] = value
+    return get_query(args.canned).bind(values)
+
+
+def render_query_list() -> str:
+    from guidegraph.queries import load_queries
+
+    out = []
+    for q in load_queries():
+        out.append(f"{q.slug}: {q.title}")
+        for p in q.parameters:
+            out.append(f"    --param {p.name}=…  ({p.type}, default {p.default}) {p.description}".rstrip())
+    return "\n".join(out)
