@@ -428,7 +428,9 @@ class OutlineBuilder:
         if re.search(r"\d", text) or not self.stack:
             return False
         if text.endswith("方面"):
-            return True  # a sector heading (农业方面) stands out even after labelled text
+            # a sector heading (农业方面) stands out even after a direction's labelled text,
+            # but inside a document section (受理单位 by sector) it is that section's text
+            return self.sink.owner == "node" or self.sink.field == "intro"
         if self.sink.field != "intro":
             return False
         # A short title followed (soon) by the first item of a numbered list.
