@@ -332,24 +332,17 @@ class _GuideMapper:
         return labels
 
     def field(self, label: str) -> URIRef:
-        iri = field_iri(label, self.base)
-        scheme = scheme_iri("fields", self.base)
-        self.concept_scheme(scheme, "领域", "fields")
-        name = field_label(label)
-        for triple in (
-            (iri, RDF.type, GG.Field), (iri, RDF.type, SKOS.Concept), (iri, SKOS.inScheme, scheme),
-            (iri, SKOS.prefLabel, zh(name)), (iri, RDFS.label, zh(name)),
-        ):
-            self.g.add(triple)
-        return iri
+        return self.concept(field_iri(label, self.base), GG.Field, field_label(label), "fields", "领域")
 
     def tag(self, label: str) -> URIRef:
-        iri = tag_iri(label, self.base)
-        scheme = scheme_iri("tags", self.base)
-        self.concept_scheme(scheme, "项目类型标签", "tags")
-        name = normalise_label(label)
+        return self.concept(tag_iri(label, self.base), GG.Tag, normalise_label(label), "tags", "项目类型标签")
+
+    def concept(self, iri: URIRef, cls: URIRef, name: str, scheme_name: str, scheme_label: str) -> URIRef:
+        """A shared SKOS concept (field, tag) in its scheme, repeated in each guide graph."""
+        scheme = scheme_iri(scheme_name, self.base)
+        self.concept_scheme(scheme, scheme_label, scheme_name)
         for triple in (
-            (iri, RDF.type, GG.Tag), (iri, RDF.type, SKOS.Concept), (iri, SKOS.inScheme, scheme),
+            (iri, RDF.type, cls), (iri, RDF.type, SKOS.Concept), (iri, SKOS.inScheme, scheme),
             (iri, SKOS.prefLabel, zh(name)), (iri, RDFS.label, zh(name)),
         ):
             self.g.add(triple)

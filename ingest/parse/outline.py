@@ -396,7 +396,7 @@ class OutlineBuilder:
             text = para.text.lstrip()[m.head :].strip()
             new_block = True
         self._capture(para, text, item_number)
-        if sink.block is None or new_block or sink.field in ("intro", "preamble") and _starts_paragraph(sink.block, para):
+        if sink.block is None or new_block or sink.field in ("intro", "preamble") and _ends_paragraph(sink.block):
             block = TextBlock(text=text, label=sink.label, number=item_number, source=para.span)
             self._store(block)
             sink.block = block
@@ -493,7 +493,7 @@ def split_title(rest: str) -> tuple[str, str]:
     return rest.rstrip("。"), ""
 
 
-def _starts_paragraph(block: TextBlock, para: Para) -> bool:
+def _ends_paragraph(block: TextBlock) -> bool:
     return block.text.endswith(("。", "！", "？", "：", ":"))
 
 
