@@ -16,3 +16,5 @@ test: setup
 bench: setup
 	.venv/bin/pip install -q -e ".[bench]"
 	.venv/bin/python benchmarks/bench_ingest.py
+	.venv/bin/python benchmarks/bench_validate.py --repeat 7
+	.venv/bin/python benchmarks/bench_endpoint.py

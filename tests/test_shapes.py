@@ -85,3 +85,44 @@ def test_meta_validation_catches_a_broken_shape():
     broken.add((shape, SH.path, URIRef("https://w3id.org/guidegraph/ontology#name")))
     conforms, _, _ = shacl_validate(broken, shacl_graph=meta, inference="none")
     assert not conforms
+
+
+SPAN_GUIDE = """
+@prefix gg: <https://w3id.org/guidegraph/ontology#> .
+@prefix ex: <https://example.org/guide#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:guide a gg:GuideDocument .
+ex:direction gg:guide ex:guide ; gg:sourceSpan ex:bad .
+ex:bad a gg:SourceSpan ; {lines} .
+"""
+
+
+@pytest.mark.parametrize("lines", [
+    "gg:startLine 3",  # no end
+    "gg:endLine 3",  # no start
+    "gg:startLine 3, 4 ; gg:endLine 5",  # two starts
+    "gg:startLine 3 ; gg:endLine 5, 6",  # two ends
+    "gg:startLine 0 ; gg:endLine 5",  # not positive
+    "gg:startLine 7 ; gg:endLine 5",  # start after end
+    'gg:startLine "3" ; gg:endLine 5',  # a string, not an integer
+    "gg:startLine 3.0 ; gg:endLine 5",  # a decimal
+    'gg:startLine "three"^^xsd:integer ; gg:endLine 5',  # ill-typed
+])
+def test_span_lines_catch_each_kind_of_bad_span(tmp_path, lines):
+    path = tmp_path / "spans.ttl"
+    path.write_text(SPAN_GUIDE.replace("{lines}", lines), encoding="utf-8")
+    found = _results_of(path, "SpanLines")
+    assert [f.node for f in found] == [BAD]
+
+
+def test_span_lines_accept_a_one_line_span(tmp_path):
+    path = tmp_path / "spans.ttl"
+    path.write_text(SPAN_GUIDE.replace("{lines}", "gg:startLine 4 ; gg:endLine 4"), encoding="utf-8")
+    assert _results_of(path, "SpanLines") == []
+
+
+def test_a_finding_on_a_span_is_located_by_its_own_lines(tmp_path):
+    path = tmp_path / "spans.ttl"
+    path.write_text(SPAN_GUIDE.replace("{lines}", "gg:startLine 3 ; gg:endLine 5, 6"), encoding="utf-8")
+    (found,) = _results_of(path, "SpanLines")
+    assert (found.start_line, found.end_line) == (3, 6)
