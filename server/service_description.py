@@ -7,7 +7,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
 from guidegraph.config import ONTOLOGY_NS
-from guidegraph.server.caching import not_modified, with_validators
+from guidegraph.server.caching import not_modified, validators_for, with_validators
 from guidegraph.server.protocol import NotAcceptable, choose_rdf_format
 from guidegraph.server.settings import Settings
 from guidegraph.store.base import GraphStore
@@ -89,9 +89,10 @@ def respond() -> Response:
     fmt = choose_rdf_format(request.headers.get("Accept"), request.args.get("format"))
     if fmt is None:
         raise NotAcceptable("the service description is available as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML")
-    if not_modified(store, "sd-" + fmt.name):
-        return with_validators(Response(status=304), store, "sd-" + fmt.name)
+    validators = validators_for(store, "sd-" + fmt.name)
+    if not_modified(validators):
+        return with_validators(Response(status=304), validators)
     graph = describe(request.base_url, settings, store)
     body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
     response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
-    return with_validators(response, store, "sd-" + fmt.name)
+    return with_validators(response, validators)

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, request
 
 from guidegraph.server import service_description
 from guidegraph.server.access import require_write
-from guidegraph.server.caching import not_modified, with_validators
+from guidegraph.server.caching import not_modified, validators_for, with_validators
 from guidegraph.server.protocol import (
     FORM,
     NotAcceptable,
@@ -69,9 +69,9 @@ def run_query(text, dataset, store: GraphStore, settings: Settings) -> Response:
     result_name = result_fmt.name if result_fmt else "json"
     rdf_name = rdf_fmt.name if rdf_fmt else "turtle"
     tag_key = f"{rdf_name if shape.returns_graph else result_name}"
-    cacheable = request.method in ("GET", "HEAD")
-    if cacheable and not_modified(store, tag_key):
-        return with_validators(Response(status=304), store, tag_key)
+    validators = validators_for(store, tag_key) if request.method in ("GET", "HEAD") else None
+    if not_modified(validators):
+        return with_validators(Response(status=304), validators)
     timeout = _timeout(settings)
     answer = store.query(
         text,
@@ -85,7 +85,7 @@ def run_query(text, dataset, store: GraphStore, settings: Settings) -> Response:
     response = Response(answer.body, content_type=_with_charset(answer.media_type))
     if answer.truncated:
         response.headers["X-SPARQL-Truncated"] = f"results cut to the first {settings.max_rows} rows"
-    return with_validators(response, store, tag_key) if cacheable else response
+    return with_validators(response, validators)
 
 
 def _try(choose):

@@ -254,6 +254,7 @@ from guidegraph.errors import StoreError  # noqa: E402
 from guidegraph.server.access import check_write  # noqa: E402
 from guidegraph.server.errors import status_for  # noqa: E402
 from guidegraph.server.protocol import (  # noqa: E402
+    NotAcceptable,
     ProtocolError,
     apply_update_dataset,
     negotiate,
@@ -301,6 +302,22 @@ def test_negotiation_prefers_quality_then_specificity_then_server_order():
     assert negotiate("*/*;q=0.1, text/csv;q=0", RESULT_CANDIDATES)[1] == "json"
     assert negotiate("text/csv;q=0", RESULT_CANDIDATES) is None
     assert [r.q for r in parse_accept("a/b;q=0.5, c/d")] == [0.5, 1.0]
+
+
+def test_format_choice_is_the_same_cached_or_not():
+    from guidegraph.server import protocol
+
+    short = "application/sparql-results+xml;q=0.9, text/tab-separated-values"
+    long = short + ", " + ", ".join(f"x-unknown/type{i};q=0.1" for i in range(100))  # past the cached length
+    assert len(long) > protocol._CACHED_HEADER_CHARS
+    for accept in (short, long):
+        assert protocol.choose_result_format(accept, None).name == "tsv"
+        assert protocol.choose_result_format(accept, None).name == "tsv"  # second call: from the cache if short
+    protocol._choose_result_format_cached.cache_clear()
+    protocol.choose_result_format(long, None)
+    assert protocol._choose_result_format_cached.cache_info().currsize == 0
+    with pytest.raises(NotAcceptable):
+        protocol.choose_result_format(None, "no-such-format")
 
 
 def test_update_dataset_becomes_using_clauses():
