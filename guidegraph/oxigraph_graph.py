@@ -12,6 +12,10 @@ Pre-bound variables ($this, $value, ...) are passed as pyoxigraph
 substitutions (SEP-0007), the reading of SHACL pre-binding that replaces the
 variable everywhere in the query, sub-queries included.
 
+``mirror_predicates``, when given, limits the mirror to triples with those
+predicates: the caller promises its queries read no others (validation works
+them out from the constraints with guidegraph.sparql_predicates).
+
 Triples are remembered as they are added, so the mirror is built without
 walking rdflib's store; removing a triple drops the mirror, which is then
 rebuilt from the graph on the next query.
@@ -34,8 +38,9 @@ _LANG_STRING = str(RDF.langString)
 class OxigraphQueryGraph(Graph):
     """rdflib Graph for reading triples; SPARQL ``query`` answered by pyoxigraph."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, mirror_predicates: frozenset | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.mirror_predicates = mirror_predicates
         self._mirror: ox.Store | None = None
         self._added: list[Any] | None = []  # triples not yet in the mirror; None: rebuild from the graph
         self._blank_to_ox: dict[BNode, ox.BlankNode] = {}
@@ -79,15 +84,19 @@ class OxigraphQueryGraph(Graph):
             if self._added is None:
                 self._added = list(self)
         if self._added:
+            added = self._added
+            if self.mirror_predicates is not None:
+                wanted = self.mirror_predicates
+                added = [t for t in added if t[1] in wanted]
             # Subjects and predicates repeat on every line: convert each
             # distinct term once, then look them up.
             terms: dict[Any, Any] = {}
-            for triple in self._added:
+            for triple in added:
                 for term in triple:
                     if term not in terms:
                         terms[term] = self._to_ox(term)
             Quad = ox.Quad  # noqa: N806 (hot loop)
-            self._mirror.extend([Quad(terms[s], terms[p], terms[o]) for s, p, o in self._added])
+            self._mirror.extend([Quad(terms[s], terms[p], terms[o]) for s, p, o in added])
             self._added = []
         return self._mirror
 

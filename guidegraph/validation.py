@@ -152,7 +152,7 @@ class _Input:
 
 
 def _data_graph(triples) -> OxigraphQueryGraph:
-    graph = OxigraphQueryGraph(store=TripleIndexStore())
+    graph = OxigraphQueryGraph(store=TripleIndexStore(), mirror_predicates=_constraint_predicates())
     for triple in triples:
         graph.add(triple)
     return graph
@@ -261,6 +261,20 @@ def _cached_shapes() -> Graph:
     from guidegraph.shapes import shapes_graph
 
     return shapes_graph()
+
+
+@lru_cache(maxsize=1)
+def _constraint_predicates() -> frozenset | None:
+    """The predicates the shapes' SPARQL constraints can read (None: any)."""
+    from guidegraph.sparql_predicates import predicates_read
+
+    shapes = _cached_shapes()
+    header = "".join(
+        f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+        for d in set(shapes.objects(None, SH.declare))
+    )
+    texts = [header + str(q) for prop in (SH.select, SH.ask) for q in shapes.objects(None, prop)]
+    return predicates_read(texts)
 
 
 def _guides(graph: Graph) -> list[dict[str, str]]:

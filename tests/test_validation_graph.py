@@ -134,3 +134,67 @@ def test_mirror_follows_changes():
     mirrored.remove((EX.a, None, None))
     assert int(list(mirrored.query(count))[0][0]) == 2
     assert Variable("c") in mirrored.query(count).vars
+
+
+# ---------------------------------------------------------------- mirror limited to what constraints read
+
+from guidegraph.sparql_predicates import predicates_read  # noqa: E402
+
+GG_PREFIX = "PREFIX gg: <https://w3id.org/guidegraph/ontology#>\n"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT ?s WHERE { ?s gg:a ?o ; gg:b/gg:c ?x }", {"a", "b", "c"}),
+    ("SELECT ?s WHERE { ?s ^gg:a* ?o . OPTIONAL { ?o gg:b|gg:c ?x } }", {"a", "b", "c"}),
+    ("SELECT ?s WHERE { ?s gg:a ?o FILTER NOT EXISTS { ?o gg:b ?x } }", {"a", "b"}),
+    ("SELECT ?s WHERE { ?s gg:a ?o FILTER EXISTS { { ?o gg:b ?x } UNION { ?o gg:c/gg:d ?x } } }", {"a", "b", "c", "d"}),
+    ("SELECT ?s WHERE { { SELECT ?s WHERE { ?s gg:a ?o } } }", {"a"}),
+])
+def test_predicates_read_finds_every_predicate(query, expected):
+    found = predicates_read([GG_PREFIX + query])
+    assert {str(p).rsplit("#", 1)[1] for p in found} >= expected
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?s WHERE { ?s ?p ?o }",
+    "SELECT ?s WHERE { ?s gg:a ?o FILTER EXISTS { ?o ?p ?x } }",
+    "SELECT ?s WHERE { ?s !gg:a ?o }",
+    "SELECT ?s WHERE { ?s gg:a ?o FILTER NOT EXISTS { ?o !(gg:a|gg:b) ?x } }",
+])
+def test_a_query_that_may_read_any_predicate_means_mirror_everything(query):
+    assert predicates_read([GG_PREFIX + query]) is None
+
+
+def _findings_with(mirror_predicates, graph):
+    from pyshacl import validate as shacl_validate
+
+    from guidegraph.validation import _cached_shapes
+
+    copy = OxigraphQueryGraph(store=TripleIndexStore(), mirror_predicates=mirror_predicates)
+    for triple in graph:
+        copy.add(triple)
+    _, report, _ = shacl_validate(copy, shacl_graph=_cached_shapes(), inference="none", allow_warnings=True,
+                                  allow_infos=True)
+    sh = "http://www.w3.org/ns/shacl#"
+    return sorted(tuple(str(report.value(r, URIRef(sh + key))) for key in ("focusNode", "sourceShape", "value"))
+                  for r in report.subjects(RDF.type, URIRef(sh + "ValidationResult")))
+
+
+@pytest.mark.parametrize("seed", [p.name for p in seed_paths()])
+def test_the_limited_mirror_finds_exactly_what_the_full_mirror_finds(seed):
+    from guidegraph.validation import _constraint_predicates
+
+    limited = _constraint_predicates()
+    assert limited is not None  # the shipped constraints name their predicates
+    graph = _from_path(next(p for p in seed_paths() if p.name == seed)).graph
+    assert sum(1 for t in graph if t[1] in limited) < len(graph)  # it really leaves triples out
+    assert _findings_with(limited, graph) == _findings_with(None, graph)
+
+
+def test_the_comparison_would_notice_a_missing_predicate():
+    from guidegraph.namespaces import GG
+    from guidegraph.validation import _constraint_predicates
+
+    graph = _from_path(next(p for p in seed_paths() if p.name.startswith("002"))).graph
+    too_few = _constraint_predicates() - {GG.parentNode}
+    assert _findings_with(too_few, graph) != _findings_with(None, graph)
