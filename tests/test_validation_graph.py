@@ -198,3 +198,24 @@ def test_the_comparison_would_notice_a_missing_predicate():
     graph = _from_path(next(p for p in seed_paths() if p.name.startswith("002"))).graph
     too_few = _constraint_predicates() - {GG.parentNode}
     assert _findings_with(too_few, graph) != _findings_with(None, graph)
+
+
+@pytest.mark.parametrize("seed", ["001", "004"])
+def test_stock_pyshacl_on_rdflib_finds_the_same(seed):
+    """The shapes are a shipped data file: run by plain pySHACL on an rdflib Graph (rdflib's SPARQL
+    engine), they report what guidegraph's pyoxigraph-backed validation reports."""
+    from pyshacl import validate as shacl_validate
+
+    from guidegraph.validation import _cached_shapes
+
+    graph = _from_path(next(p for p in seed_paths() if p.name.startswith(seed))).graph
+    plain = Graph()
+    for triple in graph:
+        plain.add(triple)
+    _, report, _ = shacl_validate(plain, shacl_graph=_cached_shapes(), inference="none", allow_warnings=True,
+                                  allow_infos=True)
+    sh = "http://www.w3.org/ns/shacl#"
+    stock = sorted(tuple(str(report.value(r, URIRef(sh + key))) for key in ("focusNode", "sourceShape", "value"))
+                   for r in report.subjects(RDF.type, URIRef(sh + "ValidationResult")))
+    assert stock  # both seeds have findings, so the comparison is not of two empty lists
+    assert stock == _findings_with(None, graph)
