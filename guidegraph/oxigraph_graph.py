@@ -24,7 +24,7 @@ rebuilt from the graph on the next query.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -71,6 +71,15 @@ class OxigraphQueryGraph(Graph):
         if self._added is not None:
             self._added.append(triple)
         return self
+
+    def add_triples(self, triples: Iterable[Any]) -> None:
+        """Add many triples of rdflib terms at once, skipping Graph.add's per-triple checks."""
+        triples = list(triples)
+        add = self.store.add
+        for triple in triples:
+            add(triple, self, quoted=False)
+        if self._added is not None:
+            self._added.extend(triples)
 
     def remove(self, triple: Any) -> "OxigraphQueryGraph":
         super().remove(triple)

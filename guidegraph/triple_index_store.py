@@ -42,12 +42,10 @@ class TripleIndexStore(Store):
 
     def add(self, triple: Any, context: Any = None, quoted: bool = False) -> None:
         s, p, o = triple
-        objects = self._spo.setdefault(s, {}).setdefault(p, set())
-        if o in objects:
+        if not _insert(self._spo, s, p, o):
             return
-        objects.add(o)
-        self._pos.setdefault(p, {}).setdefault(o, set()).add(s)
-        self._osp.setdefault(o, {}).setdefault(s, set()).add(p)
+        _insert(self._pos, p, o, s)
+        _insert(self._osp, o, s, p)
         self._size += 1
 
     def addN(self, quads: Any) -> None:  # noqa: N802 (rdflib's name)
@@ -145,6 +143,23 @@ class TripleIndexStore(Store):
 
     def namespaces(self) -> Iterator[tuple[str, URIRef]]:
         return iter(list(self._namespaces.items()))
+
+
+def _insert(index: dict, first: Any, second: Any, third: Any) -> bool:
+    """Add to one index; False if it was there. (Not setdefault: that builds a throw-away
+    dict and set on every call.)"""
+    inner = index.get(first)
+    if inner is None:
+        index[first] = {second: {third}}
+        return True
+    members = inner.get(second)
+    if members is None:
+        inner[second] = {third}
+        return True
+    if third in members:
+        return False
+    members.add(third)
+    return True
 
 
 def _discard(index: dict, first: Any, second: Any, third: Any) -> None:

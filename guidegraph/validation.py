@@ -153,16 +153,15 @@ class _Input:
 
 def _data_graph(triples) -> OxigraphQueryGraph:
     graph = OxigraphQueryGraph(store=TripleIndexStore(), mirror_predicates=_constraint_predicates())
-    for triple in triples:
-        graph.add(triple)
+    graph.add_triples(triples)
     return graph
 
 
 def _from_outline(outline: Outline, lines: list[str] | None) -> _Input:
-    from guidegraph.ingest.to_rdf import guide_iri, outline_to_dataset
+    from guidegraph.ingest.to_rdf import guide_iri, outline_triples
 
-    ds = outline_to_dataset(outline)
-    graph = _data_graph((s, p, o) for s, p, o, _ in ds.quads((None, None, None, None)))
+    # Straight from the mapping: an rdflib Dataset on the way would double the cost.
+    graph = _data_graph(outline_triples(outline))
     return _Input(graph, {guide_iri(outline): lines} if lines is not None else {})
 
 

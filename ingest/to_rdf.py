@@ -544,14 +544,18 @@ def new_dataset() -> Dataset:
     return ds
 
 
+def outline_triples(outline: Outline, base_iri: str | None = None) -> set[tuple[RdfTerm, RdfTerm, RdfTerm]]:
+    """The triples of one guide: what add_outline writes into the guide's named graph."""
+    mapper = _GuideMapper(outline, _base(base_iri))
+    mapper.map()
+    return mapper.g
+
+
 def add_outline(ds: Dataset, outline: Outline, base_iri: str | None = None) -> URIRef:
     """Write one guide into ``ds`` as its own named graph; returns the graph IRI."""
-    base = _base(base_iri)
-    name = URIRef(graph_iri(outline, base))
-    mapper = _GuideMapper(outline, base)
-    mapper.map()
+    name = URIRef(graph_iri(outline, _base(base_iri)))
     graph = ds.graph(name)
-    graph.addN((s, p, o, graph) for s, p, o in mapper.g)
+    graph.addN((s, p, o, graph) for s, p, o in outline_triples(outline, base_iri))
     return name
 
 
