@@ -27,12 +27,10 @@ import re
 from typing import Any, Iterable, Mapping
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.namespace import RDF, XSD
+from rdflib import Graph, Variable
 from rdflib.query import Result
 
-_XSD_STRING = str(XSD.string)
-_LANG_STRING = str(RDF.langString)
+from guidegraph.oxigraph_terms import BlankNodeMap, from_oxigraph, oxigraph_quads, to_oxigraph
 
 
 class OxigraphQueryGraph(Graph):
@@ -43,8 +41,7 @@ class OxigraphQueryGraph(Graph):
         self.mirror_predicates = mirror_predicates
         self._mirror: ox.Store | None = None
         self._added: list[Any] | None = []  # triples not yet in the mirror; None: rebuild from the graph
-        self._blank_to_ox: dict[BNode, ox.BlankNode] = {}
-        self._blank_from_ox: dict[str, BNode] = {}
+        self._blanks = BlankNodeMap()
 
     # rdflib's signature: query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
     def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql", initNs: Any = None,
@@ -97,52 +94,15 @@ class OxigraphQueryGraph(Graph):
             if self.mirror_predicates is not None:
                 wanted = self.mirror_predicates
                 added = [t for t in added if t[1] in wanted]
-            # Subjects and predicates repeat on every line: convert each
-            # distinct term once, then look them up.
-            terms: dict[Any, Any] = {}
-            for triple in added:
-                for term in triple:
-                    if term not in terms:
-                        terms[term] = self._to_ox(term)
-            Quad = ox.Quad  # noqa: N806 (hot loop)
-            self._mirror.extend([Quad(terms[s], terms[p], terms[o]) for s, p, o in added])
+            self._mirror.extend(oxigraph_quads(added, None, self._blanks))
             self._added = []
         return self._mirror
 
     def _to_ox(self, term: Any) -> Any:
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, BNode):
-            node = self._blank_to_ox.get(term)
-            if node is None:
-                # Fresh ids: rdflib's may not be valid SPARQL blank node labels.
-                node = ox.BlankNode()
-                self._blank_to_ox[term] = node
-                self._blank_from_ox[node.value] = term
-            return node
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            return ox.Literal(str(term))
-        raise TypeError(f"not an RDF term: {term!r}")
+        return to_oxigraph(term, self._blanks)
 
     def _from_ox(self, term: Any) -> Any:
-        if term is None:
-            return None
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return self._blank_from_ox.get(term.value) or BNode(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            datatype = term.datatype.value
-            if datatype in (_XSD_STRING, _LANG_STRING):
-                return Literal(term.value)
-            return Literal(term.value, datatype=URIRef(datatype))
-        raise TypeError(f"pyoxigraph returned an unsupported term: {term!r}")
+        return from_oxigraph(term, self._blanks)
 
     def _to_result(self, answer: Any) -> Result:
         if isinstance(answer, ox.QueryBoolean):

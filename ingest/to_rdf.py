@@ -23,7 +23,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -566,18 +566,38 @@ def outline_to_dataset(outline: Outline, base_iri: str | None = None) -> Dataset
     return ds
 
 
-def corpus_dataset(paths: Iterable[str | os.PathLike[str]] | None = None, base_iri: str | None = None) -> Dataset:
-    """Ingest ``paths`` (default: the bundled seed guides) into one Dataset, one graph per guide."""
+def _corpus_outlines(paths: Iterable[str | os.PathLike[str]] | None) -> Iterator[Outline]:
     from guidegraph.ingest.pipeline import outline_file
 
     if paths is None:
         from guidegraph.corpus import seed_paths
 
         paths = seed_paths()
-    ds = new_dataset()
     for path in paths:
-        add_outline(ds, outline_file(path), base_iri)
+        yield outline_file(path)
+
+
+def corpus_dataset(paths: Iterable[str | os.PathLike[str]] | None = None, base_iri: str | None = None) -> Dataset:
+    """Ingest ``paths`` (default: the bundled seed guides) into one Dataset, one graph per guide."""
+    ds = new_dataset()
+    for outline in _corpus_outlines(paths):
+        add_outline(ds, outline, base_iri)
     return ds
+
+
+def corpus_nquads(paths: Iterable[str | os.PathLike[str]] | None = None, base_iri: str | None = None) -> bytes:
+    """The same quads as ``corpus_dataset`` in N-Quads, written by pyoxigraph without
+    building an rdflib Dataset (for loading a store, where that Dataset was most of the time)."""
+    import pyoxigraph as ox
+
+    from guidegraph.oxigraph_terms import BlankNodeMap, oxigraph_quads
+
+    blanks = BlankNodeMap()
+    quads: list = []
+    for outline in _corpus_outlines(paths):
+        name = URIRef(graph_iri(outline, _base(base_iri)))
+        quads.extend(oxigraph_quads(outline_triples(outline, base_iri), name, blanks))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
 
 
 def union_graph(ds: Dataset) -> Graph:
@@ -631,7 +651,7 @@ def parse_rdf(data: bytes | str | os.PathLike[str], fmt: RdfFormat | None = None
 
 
 __all__ = [
-    "outline_to_dataset", "corpus_dataset", "add_outline", "new_dataset", "union_graph",
+    "outline_to_dataset", "corpus_dataset", "corpus_nquads", "outline_triples", "add_outline", "new_dataset", "union_graph",
     "guide_iri", "graph_iri", "field_iri", "tag_iri", "jurisdiction_iri", "jurisdiction_code",
     "normalise_label", "field_label", "serialize_dataset", "parse_rdf"
 ]

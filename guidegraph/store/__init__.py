@@ -61,10 +61,8 @@ def open_store(config: Mapping[str, Any] | None = None) -> GraphStore:
 
 def load_seed_corpus(store: GraphStore, paths: list[str] | None = None) -> int:
     """Ingest the bundled corpus (or ``paths``) into ``store``; returns the quads loaded."""
-    from guidegraph.formats import rdf_format
-    from guidegraph.ingest.to_rdf import corpus_dataset, serialize_dataset
+    from guidegraph.ingest.to_rdf import corpus_nquads
 
     before = store.triple_count()
-    dataset = corpus_dataset(paths)
-    store.bulk_load_nquads(serialize_dataset(dataset, rdf_format("nquads")))
+    store.bulk_load_nquads(corpus_nquads(paths))
     return store.triple_count() - before
