@@ -259,3 +259,47 @@ def test_a_crashed_engine_is_replaced(tmp_path):
         time.sleep(0.2)
         # The read in flight fails over to a new engine on the same data.
         assert s.triple_count() == 3
+
+
+def test_more_callers_than_engine_channels_all_get_their_own_answer(store):
+    from guidegraph.store.engine import ENGINE_CHANNELS
+
+    answers: dict[int, str] = {}
+
+    def ask(i: int) -> None:
+        rows = select_json(store, f'SELECT ?x WHERE {{ BIND("{i}" AS ?x) }}')
+        answers[i] = rows[0]["x"]["value"]
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(ENGINE_CHANNELS * 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert answers == {i: str(i) for i in range(ENGINE_CHANNELS * 3)}
+
+
+def test_a_slow_query_does_not_hold_up_quick_ones(tmp_path):
+    with open_store({"data_dir": str(tmp_path / "busy")}) as s:
+        s.bulk_load_nquads(nquads(f"{EX}big", 30000))
+        slow_done = threading.Event()
+
+        def slow() -> None:
+            try:
+                s.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                        result_format="json", graph_format="turtle", timeout=8.0)
+            except QueryTimeout:
+                pass
+            slow_done.set()
+
+        worker = threading.Thread(target=slow)
+        worker.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        for i in range(20):
+            assert select_json(s, f"SELECT ?o WHERE {{ <{EX}s{i}> ?p ?o }}")[0]["o"]["value"] == str(i)
+        quick = time.monotonic() - started
+        assert not slow_done.is_set()  # the quick ones really ran while the slow one was still going
+        assert quick < 3.0
+        worker.join(30)
+        assert slow_done.is_set()
+        assert s.triple_count() == 30000  # and after its engine was replaced, reads go on
