@@ -189,6 +189,29 @@ FLOOR_APPS = {
 }
 
 
+def engine_round_trip(calls: int = 1000) -> tuple[float, float]:
+    """Median ask through guidegraph's engine process (no HTTP) and in-process, in seconds."""
+    from guidegraph.store.embedded import EmbeddedStore
+
+    query = QUERIES[0][2]
+    with tempfile.TemporaryDirectory(prefix="gg-bench-engine-") as tmp:
+        local = ox.Store()
+        store = EmbeddedStore(Path(tmp) / "store")
+        try:
+            nquads = b"<urn:x:s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <urn:x:T> <urn:x:g> .\n"
+            store.bulk_load_nquads(nquads)
+            local.load(nquads, format=ox.RdfFormat.N_QUADS)
+            engine_times, local_times = [], []
+            for _ in range(calls):
+                started = time.perf_counter()
+                store.query(query, result_format="json", graph_format="turtle")
+                engine_times.append(time.perf_counter() - started)
+                local_times.append(in_process(local, query))
+        finally:
+            store.close()
+    return statistics.median(engine_times), statistics.median(local_times)
+
+
 def http_floors(repeat: int) -> dict[str, float]:
     """Median round trip of the ASK request to servers that do nothing with it."""
     floors = {}
@@ -310,10 +333,12 @@ def main(argv: list[str] | None = None) -> int:
         bench_corpus("seed", seed_nquads(), args, rows)
     bench_corpus("synthetic", synthetic_nquads(args.synthetic_triples), args, rows)
     floors = http_floors(max(args.repeat, 50))
+    engine, local = engine_round_trip()
     print_table(rows)
     print()
     for name, seconds in floors.items():
         print(f"HTTP floor, {name} on waitress answering the ask request: {fmt_ms(seconds)} ms")
+    print(f"ask through the engine process, no HTTP: {engine * 1000:.2f} ms (in-process {local * 1000:.2f} ms)")
     return 0
 
 
