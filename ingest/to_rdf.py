@@ -23,6 +23,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
+from functools import lru_cache
 from typing import Iterable, Iterator
 from urllib.parse import quote
 
@@ -176,7 +177,10 @@ def decimal_literal(value: float | int | Decimal) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=8192)
 def integer_literal(value: int) -> Literal:
+    # Cached: line and character numbers repeat across thousands of spans, and
+    # building an rdflib Literal is slow. Literals are immutable, so sharing is safe.
     return Literal(str(int(value)), datatype=XSD.integer)
 
 
