@@ -303,3 +303,15 @@ def test_a_slow_query_does_not_hold_up_quick_ones(tmp_path):
         worker.join(30)
         assert slow_done.is_set()
         assert s.triple_count() == 30000  # and after its engine was replaced, reads go on
+
+
+def test_a_closed_store_refuses_instead_of_hanging(tmp_path):
+    from guidegraph.store.base import StoreUnavailable
+
+    s = open_store({"data_dir": str(tmp_path / "closing")})
+    s.bulk_load_nquads(nquads(f"{EX}g", 3))
+    s.close()
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable):
+        s.triple_count()
+    assert time.monotonic() - started < 5

@@ -127,6 +127,8 @@ class EngineClient:
             free = self._free
         channel = free.get()
         try:
+            if self._closed:
+                raise EngineDied("the store is closed")
             if channel.generation != self._generation:
                 raise EngineDied("the query engine was restarted")
             try:
@@ -176,15 +178,19 @@ class EngineClient:
             self._closed = True
         # Tell each channel's thread to stop, taking the channels as they come
         # free so no request is cut off mid-way.
+        taken = []
         for _ in range(ENGINE_CHANNELS):
             try:
                 channel = self._free.get(timeout=30)
             except queue.Empty:
                 break
+            taken.append(channel)
             try:
                 channel.conn.send(None)
             except OSError:
                 pass
+        for channel in taken:  # so a caller still waiting for one wakes and learns the store is closed
+            self._free.put(channel)
         try:
             self._proc.wait(30)
         except subprocess.TimeoutExpired:
