@@ -592,16 +592,38 @@ def corpus_dataset(paths: Iterable[str | os.PathLike[str]] | None = None, base_i
 def corpus_nquads(paths: Iterable[str | os.PathLike[str]] | None = None, base_iri: str | None = None) -> bytes:
     """The same quads as ``corpus_dataset`` in N-Quads, written by pyoxigraph without
     building an rdflib Dataset (for loading a store, where that Dataset was most of the time)."""
+    return serialize_outlines(_corpus_outlines(paths), "nquads", base_iri)[0]
+
+
+# Formats pyoxigraph writes from the mapping directly, several times faster
+# than rdflib (its TriG writer takes ~12 s on the corpus); JSON-LD (our
+# context) and RDF/XML stay with rdflib.
+_OXIGRAPH_FORMATS = {"nquads": "N_QUADS", "trig": "TRIG", "ntriples": "N_TRIPLES", "turtle": "TURTLE"}
+FAST_FORMATS = tuple(_OXIGRAPH_FORMATS)
+
+
+def serialize_outlines(outlines: Iterable[Outline], fmt_name: str, base_iri: str | None = None) -> tuple[bytes, int]:
+    """``outlines`` in a dataset format (a graph per guide) or a graph format (their union), by
+    pyoxigraph; with the number of statements (quads or triples) written."""
     import pyoxigraph as ox
 
     from guidegraph.oxigraph_terms import BlankNodeMap, oxigraph_quads
 
+    if fmt_name not in _OXIGRAPH_FORMATS:
+        raise ValueError(f"{fmt_name} is not one of {FAST_FORMATS}")
     blanks = BlankNodeMap()
     quads: list = []
-    for outline in _corpus_outlines(paths):
+    for outline in outlines:
         name = URIRef(graph_iri(outline, _base(base_iri)))
         quads.extend(oxigraph_quads(outline_triples(outline, base_iri), name, blanks))
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    ox_format = getattr(ox.RdfFormat, _OXIGRAPH_FORMATS[fmt_name])
+    # Line formats take no prefixes; Turtle and TriG read better with ours.
+    prefixes = None if fmt_name in ("nquads", "ntriples") else {p: str(ns) for p, ns in PREFIXES.items()}
+    if ox_format.supports_datasets:
+        return ox.serialize(quads, format=ox_format, prefixes=prefixes), len(quads)
+    # The union of the guide graphs is a set: a concept shared by guides is written once.
+    triples = list(dict.fromkeys(q.triple for q in quads))
+    return ox.serialize(triples, format=ox_format, prefixes=prefixes), len(triples)
 
 
 def union_graph(ds: Dataset) -> Graph:
@@ -655,7 +677,7 @@ def parse_rdf(data: bytes | str | os.PathLike[str], fmt: RdfFormat | None = None
 
 
 __all__ = [
-    "outline_to_dataset", "corpus_dataset", "corpus_nquads", "outline_triples", "add_outline", "new_dataset", "union_graph",
+    "outline_to_dataset", "corpus_dataset", "corpus_nquads", "outline_triples", "serialize_outlines", "FAST_FORMATS", "add_outline", "new_dataset", "union_graph",
     "guide_iri", "graph_iri", "field_iri", "tag_iri", "jurisdiction_iri", "jurisdiction_code",
     "normalise_label", "field_label", "serialize_dataset", "parse_rdf"
 ]

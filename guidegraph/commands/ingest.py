@@ -90,14 +90,22 @@ def run(args) -> int:
     if args.report or not args.output:
         print(render_report(results))
     if fmt is not None and good:
-        from guidegraph.ingest.to_rdf import add_outline, new_dataset, serialize_dataset
-
-        ds = new_dataset()
-        for outline in good:
-            add_outline(ds, outline, args.base_iri)
-        write_atomic(args.output, serialize_dataset(ds, fmt))
-        print(f"wrote {len(good)} guide(s) to {args.output} ({fmt.name}, {len(ds)} triples)", file=sys.stderr)
+        data, statements = _serialize(good, fmt, args.base_iri)
+        write_atomic(args.output, data)
+        print(f"wrote {len(good)} guide(s) to {args.output} ({fmt.name}, {statements} statements)", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _serialize(outlines: list, fmt, base_iri: str | None) -> tuple[bytes, int]:
+    """The guides in ``fmt`` and the number of statements written."""
+    from guidegraph.ingest.to_rdf import FAST_FORMATS, add_outline, new_dataset, serialize_dataset, serialize_outlines
+
+    if fmt.name in FAST_FORMATS:
+        return serialize_outlines(outlines, fmt.name, base_iri)
+    ds = new_dataset()
+    for outline in outlines:
+        add_outline(ds, outline, base_iri)
+    return serialize_dataset(ds, fmt), len(ds)
 
 
 def render_report(results: list[FileResult]) -> str:
