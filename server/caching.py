@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Callable
 
 from flask import Response, request
 from werkzeug.http import http_date, parse_date
 
+from guidegraph.formats import RdfFormat
+from guidegraph.server.protocol import NotAcceptable, choose_rdf_format
 from guidegraph.store.base import GraphStore
 
 
@@ -46,3 +49,19 @@ def with_validators(response: Response, validators: Validators | None) -> Respon
         response.headers["Last-Modified"] = http_date(validators.modified)
         response.headers["Cache-Control"] = "no-cache"  # cache, but revalidate
     return response
+
+
+def rdf_representation(store: GraphStore, key: str, unavailable: str,
+                       produce: Callable[[RdfFormat], bytes | Response]) -> Response:
+    """Answer a GET for an RDF document: negotiate the format, answer 304 while the client's
+    copy is current, else ``produce`` the body (or a whole response, e.g. a 404)."""
+    fmt = choose_rdf_format(request.headers.get("Accept"), request.args.get("format"))
+    if fmt is None:
+        raise NotAcceptable(unavailable)
+    validators = validators_for(store, f"{key}-{fmt.name}")
+    if not_modified(validators):
+        return with_validators(Response(status=304), validators)
+    body = produce(fmt)
+    if isinstance(body, Response):
+        return body
+    return with_validators(Response(body, content_type=f"{fmt.media_type}; charset=utf-8"), validators)

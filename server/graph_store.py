@@ -15,8 +15,8 @@ from flask import Blueprint, Response, current_app, request
 from guidegraph.errors import UsageError
 from guidegraph.formats import rdf_format
 from guidegraph.server.access import require_write
-from guidegraph.server.caching import not_modified, validators_for, with_validators
-from guidegraph.server.protocol import NotAcceptable, ProtocolError, UnsupportedMediaType, choose_rdf_format, split_media_type
+from guidegraph.server.caching import rdf_representation
+from guidegraph.server.protocol import ProtocolError, UnsupportedMediaType, split_media_type
 from guidegraph.store.base import GraphStore, check_iri
 from guidegraph.store.results import oxigraph_rdf_format
 
@@ -94,17 +94,14 @@ def graph_store(subpath: str | None):
 
 
 def _get(store: GraphStore, graph: str | None) -> Response:
-    fmt = choose_rdf_format(request.headers.get("Accept"), request.args.get("format"))
-    if fmt is None:
-        raise NotAcceptable("graphs are available as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML")
-    validators = validators_for(store, "gsp-" + fmt.name)
-    if not_modified(validators):
-        return with_validators(Response(status=304), validators)
-    body = store.get_graph(graph, fmt.name)
-    if body is None:
-        return Response("no such graph\n", status=404, content_type="text/plain; charset=utf-8")
-    response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
-    return with_validators(response, validators)
+    def produce(fmt) -> bytes | Response:
+        body = store.get_graph(graph, fmt.name)
+        if body is None:
+            return Response("no such graph\n", status=404, content_type="text/plain; charset=utf-8")
+        return body
+
+    return rdf_representation(
+        store, "gsp", "graphs are available as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML", produce)
 
 
 def _create_graph(store: GraphStore) -> Response:

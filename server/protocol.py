@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Iterable, Mapping, Sequence
 
 from guidegraph.errors import UsageError
@@ -244,31 +244,28 @@ def format_from_parameter(value: str, graph: bool) -> str:
     raise NotAcceptable(f"format {value!r} is not available for {kind}")
 
 
-def choose_result_format(accept: str | None, format_param: str | None) -> ResultFormat | None:
-    """The results format to answer in; None when the client accepts none we have."""
-    if _cacheable(accept, format_param):
-        return _choose_result_format_cached(accept, format_param)
-    return _choose_result_format(accept, format_param)
-
-
-def choose_rdf_format(accept: str | None, format_param: str | None) -> RdfFormat | None:
-    """The RDF format to answer in; None when the client accepts none we have."""
-    if _cacheable(accept, format_param):
-        return _choose_rdf_format_cached(accept, format_param)
-    return _choose_rdf_format(accept, format_param)
-
-
 # Clients send the same few Accept headers again and again; negotiating is
 # pure, so each distinct short (Accept, format) pair is worked out once.
 # Long headers are negotiated afresh so the cache stays small.
 _CACHED_HEADER_CHARS = 512
 
 
-def _cacheable(accept: str | None, format_param: str | None) -> bool:
-    return len(accept or "") + len(format_param or "") <= _CACHED_HEADER_CHARS
+def _cached_when_short(choose):
+    cached = lru_cache(maxsize=256)(choose)
+
+    @wraps(choose)
+    def choose_format(accept: str | None, format_param: str | None):
+        if len(accept or "") + len(format_param or "") <= _CACHED_HEADER_CHARS:
+            return cached(accept, format_param)
+        return choose(accept, format_param)
+
+    choose_format.cache = cached  # type: ignore[attr-defined]
+    return choose_format
 
 
-def _choose_result_format(accept: str | None, format_param: str | None) -> ResultFormat | None:
+@_cached_when_short
+def choose_result_format(accept: str | None, format_param: str | None) -> ResultFormat | None:
+    """The results format to answer in; None when the client accepts none we have."""
     from guidegraph.store.results import result_format_by_name
 
     if format_param:
@@ -277,17 +274,15 @@ def _choose_result_format(accept: str | None, format_param: str | None) -> Resul
     return result_format_by_name(hit[1]) if hit else None
 
 
-def _choose_rdf_format(accept: str | None, format_param: str | None) -> RdfFormat | None:
+@_cached_when_short
+def choose_rdf_format(accept: str | None, format_param: str | None) -> RdfFormat | None:
+    """The RDF format to answer in; None when the client accepts none we have."""
     from guidegraph.store.results import rdf_format_by_name
 
     if format_param:
         return rdf_format_by_name(format_from_parameter(format_param, graph=True))
     hit = negotiate(accept, RDF_CANDIDATES)
     return rdf_format_by_name(hit[1]) if hit else None
-
-
-_choose_result_format_cached = lru_cache(maxsize=256)(_choose_result_format)
-_choose_rdf_format_cached = lru_cache(maxsize=256)(_choose_rdf_format)
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -7,8 +7,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
 from guidegraph.config import ONTOLOGY_NS
-from guidegraph.server.caching import not_modified, validators_for, with_validators
-from guidegraph.server.protocol import NotAcceptable, choose_rdf_format
+from guidegraph.server.caching import rdf_representation
 from guidegraph.server.settings import Settings
 from guidegraph.store.base import GraphStore
 from guidegraph.store.results import RESULT_FORMATS
@@ -86,13 +85,8 @@ def describe(endpoint_url: str, settings: Settings, store: GraphStore) -> Graph:
 def respond() -> Response:
     settings: Settings = current_app.extensions["guidegraph.settings"]
     store: GraphStore = current_app.extensions["guidegraph.store"]
-    fmt = choose_rdf_format(request.headers.get("Accept"), request.args.get("format"))
-    if fmt is None:
-        raise NotAcceptable("the service description is available as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML")
-    validators = validators_for(store, "sd-" + fmt.name)
-    if not_modified(validators):
-        return with_validators(Response(status=304), validators)
-    graph = describe(request.base_url, settings, store)
-    body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
-    response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
-    return with_validators(response, validators)
+    return rdf_representation(
+        store, "sd",
+        "the service description is available as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML",
+        lambda fmt: describe(request.base_url, settings, store).serialize(format=fmt.rdflib, encoding="utf-8"),
+    )

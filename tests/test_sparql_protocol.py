@@ -313,9 +313,9 @@ def test_format_choice_is_the_same_cached_or_not():
     for accept in (short, long):
         assert protocol.choose_result_format(accept, None).name == "tsv"
         assert protocol.choose_result_format(accept, None).name == "tsv"  # second call: from the cache if short
-    protocol._choose_result_format_cached.cache_clear()
+    protocol.choose_result_format.cache.cache_clear()
     protocol.choose_result_format(long, None)
-    assert protocol._choose_result_format_cached.cache_info().currsize == 0
+    assert protocol.choose_result_format.cache.cache_info().currsize == 0
     with pytest.raises(NotAcceptable):
         protocol.choose_result_format(None, "no-such-format")
 
