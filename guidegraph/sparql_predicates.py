@@ -41,35 +41,24 @@ def predicates_read(queries: Iterable[str]) -> frozenset[URIRef] | None:
 def _walk(node: Any, found: set[URIRef]) -> None:
     if isinstance(node, URIRef):
         found.add(node)
+    elif isinstance(node, paths.Path):
+        found.update(_path_terms(node))
     elif isinstance(node, CompValue):
+        if "Negated" in node.name:  # a negated property set in a parse tree
+            raise _AnyPredicate
         if node.name == "BGP":
-            for _, predicate, _ in node.triples:
-                _check_predicate(predicate)
+            predicates = [predicate for _, predicate, _ in node.triples]
         elif node.name == "TriplesBlock":
-            for flat in node.triples:  # s p o s p o … of one subject
-                for predicate in flat[1::3]:
-                    _check_predicate(predicate)
-        elif "Negated" in node.name:
+            predicates = [p for flat in node.triples for p in flat[1::3]]  # s p o s p o … of one subject
+        else:
+            predicates = []
+        if any(isinstance(p, Variable) for p in predicates):
             raise _AnyPredicate
         for value in node.values():
             _walk(value, found)
-    elif isinstance(node, paths.Path):
-        _check_predicate(node)
-        for term in _path_terms(node):
-            found.add(term)
     elif isinstance(node, (list, tuple, set, frozenset)):
         for item in node:
             _walk(item, found)
-
-
-def _check_predicate(predicate: Any) -> None:
-    if isinstance(predicate, (Variable, paths.NegatedPath)):
-        raise _AnyPredicate
-    if isinstance(predicate, paths.Path):
-        for _ in _path_terms(predicate):
-            pass
-    elif isinstance(predicate, CompValue) and _mentions_negation(predicate):
-        raise _AnyPredicate
 
 
 def _path_terms(path: Any) -> Iterable[URIRef]:
@@ -84,11 +73,3 @@ def _path_terms(path: Any) -> Iterable[URIRef]:
         yield from _path_terms(path.arg)
     else:
         raise _AnyPredicate  # a negated set, or a path form this reader does not know
-
-
-def _mentions_negation(node: Any) -> bool:
-    if isinstance(node, CompValue):
-        return "Negated" in node.name or any(_mentions_negation(v) for v in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(_mentions_negation(v) for v in node)
-    return False
