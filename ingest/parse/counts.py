@@ -33,7 +33,7 @@ Values are ints when whole, else floats. The first declaration in the text wins.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from guidegraph.ingest.parse.numerals import compact_view, parse_number
 
@@ -78,6 +78,20 @@ def _read_range(m: re.Match) -> tuple[float, float | None] | None:
     return low, high
 
 
+def _counts(pattern: re.Pattern, text: str) -> Iterator[tuple[re.Match, dict[str, Any], str]]:
+    """Each match of ``pattern`` whose numbers read, with the entry every count shares
+    (value, value_max, comparator, source text) and the compact text it was found in."""
+    compact, offsets = compact_view(text)
+    for m in pattern.finditer(compact):
+        read = _read_range(m)
+        if read is None:
+            continue
+        low, high = read
+        entry = {"value": _whole(low), "value_max": _whole(high) if high is not None else None,
+                 "comparator": _comparator(m, high), "text": _text(text, offsets, m.start(), m.end())}
+        yield m, entry, compact
+
+
 def _comparator(m: re.Match, high: float | None) -> str:
     if high is not None:
         return "range"
@@ -92,20 +106,13 @@ def parse_direction_count(text: str) -> dict[str, Any] | None:
     """Declared number of directions / tasks (see module docstring)."""
     if not text or "个" not in text:
         return None
-    compact, offsets = compact_view(text)
     main: dict[str, Any] | None = None
     young: dict[str, Any] | None = None
     other: list[dict[str, Any]] = []
-    for m in DIRECTION_RE.finditer(compact):
-        read = _read_range(m)
-        if read is None:
-            continue
-        low, high = read
+    for m, entry, compact in _counts(DIRECTION_RE, text):
         sentence_start = max(compact.rfind(ch, 0, m.start()) for ch in "。；;") + 1
         if _PER_DIRECTION.search(compact, sentence_start, m.start()):
             continue
-        entry = {"value": _whole(low), "value_max": _whole(high) if high is not None else None,
-                 "comparator": _comparator(m, high), "text": _text(text, offsets, m.start(), m.end())}
         label = m.group("label")
         if "青年" in label:
             young = young or entry
@@ -126,19 +133,8 @@ def parse_project_count(text: str) -> dict[str, Any] | None:
     """Declared number of projects to fund (see module docstring)."""
     if not text or "持" not in text:  # one character: PDF wraps can split words
         return None
-    compact, offsets = compact_view(text)
-    for m in PROJECT_RE.finditer(compact):
-        read = _read_range(m)
-        if read is None:
-            continue
-        low, high = read
-        return {
-            "value": _whole(low),
-            "value_max": _whole(high) if high is not None else None,
-            "comparator": _comparator(m, high),
-            "approximate": bool(m.group("approx")) or m.group("cmp") == "约",
-            "text": _text(text, offsets, m.start(), m.end()),
-        }
+    for m, entry, _ in _counts(PROJECT_RE, text):
+        return dict(entry, approximate=bool(m.group("approx")) or m.group("cmp") == "约")
     return None
 
 
@@ -146,22 +142,9 @@ def parse_period(text: str) -> dict[str, Any] | None:
     """Declared implementation period (see module docstring)."""
     if not text or ("期" not in text and "限" not in text):
         return None
-    compact, offsets = compact_view(text)
-    for m in PERIOD_RE.finditer(compact):
-        read = _read_range(m)
-        if read is None:
-            continue
-        low, high = read
+    for m, entry, _ in _counts(PERIOD_RE, text):
         post = m.group("post")
-        comparator = _comparator(m, high)
-        if comparator == "=" and post in ("以内", "之内", "内"):
-            comparator = "<="
-        return {
-            "value": _whole(low),
-            "value_max": _whole(high) if high is not None else None,
-            "comparator": comparator,
-            "unit": m.group("unit"),
-            "approximate": post == "左右" or m.group("cmp") == "约",
-            "text": _text(text, offsets, m.start(), m.end()),
-        }
+        if entry["comparator"] == "=" and post in ("以内", "之内", "内"):
+            entry["comparator"] = "<="
+        return dict(entry, unit=m.group("unit"), approximate=post == "左右" or m.group("cmp") == "约")
     return None

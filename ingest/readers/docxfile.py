@@ -62,20 +62,13 @@ def _cell_text(tc: etree._Element) -> str:
     return " ".join(" ".join(line.split("\t")).strip() for line in _block_lines(tc) if line.strip())
 
 
-def _row_cells(tr: etree._Element) -> Iterator[etree._Element]:
-    for child in tr:
-        if child.tag == W + "tc":
+def _unwrapped(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """The ``tag`` children of ``parent``, looking through content controls and revision marks."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in _BLOCK_WRAPPERS:
-            yield from _row_cells(child)
-
-
-def _table_rows(tbl: etree._Element) -> Iterator[etree._Element]:
-    for child in tbl:
-        if child.tag == W + "tr":
-            yield child
-        elif child.tag in _BLOCK_WRAPPERS:
-            yield from _table_rows(child)
+            yield from _unwrapped(child, tag)
 
 
 def _block_lines(parent: etree._Element) -> Iterator[str]:
@@ -84,8 +77,8 @@ def _block_lines(parent: etree._Element) -> Iterator[str]:
         if tag == W + "p":
             yield from _paragraph_text(child).split("\n")
         elif tag == W + "tbl":
-            for tr in _table_rows(child):
-                yield "\t".join(_cell_text(tc) for tc in _row_cells(tr))
+            for tr in _unwrapped(child, W + "tr"):
+                yield "\t".join(_cell_text(tc) for tc in _unwrapped(tr, W + "tc"))
         elif tag in _BLOCK_WRAPPERS:
             yield from _block_lines(child)
 
