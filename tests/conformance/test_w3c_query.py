@@ -40,9 +40,6 @@ BASE = "https://w3c-tests.example/sparql11/"
 CATEGORIES = ["aggregates", "bind", "construct", "functions", "grouping", "negation", "property-path", "subquery"]
 TOKEN = "query-conformance-token"
 
-# Tests that do not apply, each with the reason. Everything else must pass.
-NOT_APPLICABLE: dict[str, str] = {}
-
 # Tests the query engine (pyoxigraph 0.5) gets wrong, verified by hand against
 # the expected results. Run as strict expected failures: reported in every run,
 # and a fixed engine turns them into errors so the entry gets removed.
@@ -263,13 +260,10 @@ PARAMS = [
 def test_known_failures_name_real_tests():
     names = {name for name, _ in TESTS}
     assert set(KNOWN_ENGINE_FAILURES) <= names
-    assert set(NOT_APPLICABLE) <= names
 
 
 @pytest.mark.parametrize("name, record", PARAMS)
 def test_w3c_query(name, record, query_server, http):
-    if name in NOT_APPLICABLE:
-        pytest.skip(NOT_APPLICABLE[name])
     auth = {"Authorization": f"Bearer {TOKEN}"}
     query_text = local_path(record["query"]).read_text(encoding="utf-8")
     body = with_base(record["query"], query_text).encode("utf-8")
