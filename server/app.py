@@ -10,7 +10,7 @@ from flask_cors import CORS
 
 from guidegraph.server import errors, graph_store, health, http, ontology_pages, sparql
 from guidegraph.server.settings import Settings
-from guidegraph.store import GraphStore, load_seed_corpus, open_store
+from guidegraph.store import GraphStore, open_store
 
 log = logging.getLogger("guidegraph.server")
 
@@ -24,10 +24,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     owns_store = store is None
     if store is None:
         store = open_store(settings.store_config())
-    if settings.load_corpus and store.triple_count() == 0:
-        log.info("empty store: loading the bundled corpus")
-        quads = load_seed_corpus(store)
-        log.info("loaded %d quads", quads)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes

@@ -11,52 +11,18 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from guidegraph.formats import RDF_FORMATS, RdfFormat
-
-
-@dataclass(frozen=True)
-class ResultFormat:
-    """A SPARQL 1.1 query results format (for SELECT and ASK)."""
-
-    name: str
-    media_type: str
-    aliases: tuple[str, ...]
-    oxigraph: pyoxigraph.QueryResultsFormat
-
-
-RESULT_FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat("json", "application/sparql-results+json", ("srj", "application/json"), pyoxigraph.QueryResultsFormat.JSON),
-    ResultFormat("xml", "application/sparql-results+xml", ("srx", "application/xml", "text/xml"), pyoxigraph.QueryResultsFormat.XML),
-    ResultFormat("csv", "text/csv", (), pyoxigraph.QueryResultsFormat.CSV),
-    ResultFormat("tsv", "text/tab-separated-values", (), pyoxigraph.QueryResultsFormat.TSV),
+from guidegraph.formats import (  # noqa: F401 - the format tables live in guidegraph.formats
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    RdfFormat,
+    ResultFormat,
+    rdf_format_by_name,
+    result_format_by_name,
 )
-
-_OXIGRAPH_RDF = {
-    "turtle": pyoxigraph.RdfFormat.TURTLE,
-    "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "nquads": pyoxigraph.RdfFormat.N_QUADS,
-    "trig": pyoxigraph.RdfFormat.TRIG,
-    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
-    "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
-}
 
 
 def oxigraph_rdf_format(fmt: RdfFormat) -> pyoxigraph.RdfFormat:
-    return _OXIGRAPH_RDF[fmt.name]
-
-
-def result_format_by_name(name: str) -> ResultFormat:
-    for fmt in RESULT_FORMATS:
-        if fmt.name == name:
-            return fmt
-    raise KeyError(name)
-
-
-def rdf_format_by_name(name: str) -> RdfFormat:
-    for fmt in RDF_FORMATS:
-        if fmt.name == name:
-            return fmt
-    raise KeyError(name)
+    return fmt.oxigraph_format
 
 
 # --- query shape -------------------------------------------------------------
