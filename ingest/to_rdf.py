@@ -189,6 +189,7 @@ class _GuideMapper:
         self.plain(src, GG.sha256, o.sha256)
         self.plain(src, GG.mediaType, o.media_type)
         self.plain(src, GG.encoding, o.encoding)
+        self.plain(src, GG.sourceText, o.text)
 
     def map_jurisdiction(self) -> None:
         j = self.outline.jurisdiction

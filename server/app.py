@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_cors import CORS
 
-from guidegraph.server import errors, graph_store, health, http, ontology_pages, sparql
+from guidegraph.server import dumps_pages, errors, graph_store, health, http, i18n, ontology_pages, resource_pages, sparql
 from guidegraph.server.settings import Settings
 from guidegraph.store import GraphStore, open_store
 
@@ -32,6 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["guidegraph.owns_store"] = owns_store
     for blueprint in (sparql.bp, graph_store.bp, health.bp, ontology_pages.bp):
         app.register_blueprint(blueprint)
+    resource_pages.install(app, settings)
+    dumps_pages.install(app, store, settings)
+    i18n.install(app)
     errors.register(app)
     http.install(app, settings.gzip_min_bytes)
     if settings.cors:
@@ -52,5 +55,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def close_app(app: Flask) -> None:
     """Stop the store the app opened."""
+    app.extensions["guidegraph.dumps"].close()
     if app.extensions.get("guidegraph.owns_store"):
         app.extensions["guidegraph.store"].close()

@@ -120,6 +120,14 @@ class EmbeddedStore(GraphStore):
     def bulk_load_nquads(self, nquads: bytes) -> None:
         self._write("bulk_load_nquads", nquads=nquads)
 
+    def dump_to_file(self, path, rdf_format, graphs=None, compress=False, prefixes=None):
+        # Written by the engine process, straight from the store to the file.
+        for graph in graphs or ():
+            if graph is not None:
+                check_iri(graph)
+        return self._call("dump_to_file", None, retry=True, path=str(path), rdf_format=rdf_format,
+                          graphs=list(graphs) if graphs is not None else None, compress=compress, prefixes=prefixes)
+
     @property
     def engine_pid(self) -> int | None:
         return self._engine.pid

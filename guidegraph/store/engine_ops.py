@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from guidegraph.store.base import GZIP_LEVEL
+
 from guidegraph.store.results import (
     count_rows_upper_bound,
     exact_tsv,
@@ -138,5 +140,36 @@ class EngineOps:
         self.store.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
         self.store.flush()
 
+    def dump_to_file(self, path: str, rdf_format: str, graphs: list[str | None] | None, compress: bool,
+                     prefixes: dict[str, str] | None) -> int:
+        return write_dump(self.store, path, rdf_format, graphs, compress, prefixes)
+
     def ping(self) -> str:
         return "pong"
+
+
+def write_dump(store: ox.Store, path: str, rdf_format: str, graphs: list[str | None] | None, compress: bool,
+               prefixes: dict[str, str] | None) -> int:
+    """Stream ``graphs`` (None: the whole dataset, in a dataset format) of ``store`` to ``path``,
+    gzip-compressed if asked; returns the bytes written. The store writes in chunks, so
+    memory stays bounded however large the data."""
+    import gzip
+    import os
+
+    fmt = oxigraph_rdf_format(rdf_format_by_name(rdf_format))
+    tmp = f"{path}.part"
+    with open(tmp, "wb") as raw:
+        out = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) if compress else raw
+        try:
+            if graphs is None:
+                store.dump(out, fmt, prefixes=prefixes)
+            else:
+                for graph in graphs:
+                    store.dump(out, fmt, from_graph=_graph_name(graph), prefixes=prefixes)
+        finally:
+            if compress:
+                out.close()
+        raw.flush()
+        os.fsync(raw.fileno())
+    os.replace(tmp, path)
+    return os.path.getsize(path)
