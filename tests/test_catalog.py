@@ -213,31 +213,38 @@ def small_store(nquads: str):
     return store
 
 
-def test_statistics_rules_on_small_variants():
-    e = "http://example.org/"
-    rdf_type = str(RDF.type)
-    nq = f"""
-<{e}guide> <{rdf_type}> <{GG.GuideDocument}> <{e}g1> .
-<{e}guide> <{GG.title}> "A guide"@en <{e}g1> .
-<{e}guide> <{GG.title}> "一份指南"@zh <{e}g1> .
-<{e}guide> <{GG.year}> "2023"^^<{XSD.gYear}> <{e}g1> .
-<{e}guide> <{GG.jurisdiction}> <{e}place> <{e}g1> .
-<{e}d1> <{rdf_type}> <{GG.Direction}> <{e}g1> .
-<{e}d1> <{GG.funding}> _:f <{e}g1> .
-_:f <{GG.amount}> "5" <{e}g1> .
-<{e}d1> <{GG.title}> "shared" <{e}g1> .
-<{e}d1> <{GG.title}> "shared" <{e}shared> .
-<{e}place> <{SKOS.prefLabel}> "Place"@en <{e}shared> .
-<{e}place> <{SKOS.prefLabel}> "某地"@zh <{e}shared> .
-<{e}place> <{rdf_type}> <{SKOS.Concept}> <{e}shared> .
-<{e}other> <{rdf_type}> <{SKOS.Concept}> <{e}shared> .
-<{e}scheme> <{rdf_type}> <{SKOS.ConceptScheme}> <{e}shared> .
+E = "http://example.org/"
+RDF_TYPE = str(RDF.type)
+VARIANT_NQUADS = f"""
+<{E}guide> <{RDF_TYPE}> <{GG.GuideDocument}> <{E}g1> .
+<{E}guide> <{GG.title}> "A guide"@en <{E}g1> .
+<{E}guide> <{GG.title}> "一份指南"@zh <{E}g1> .
+<{E}guide> <{GG.year}> "2023"^^<{XSD.gYear}> <{E}g1> .
+<{E}guide> <{GG.jurisdiction}> <{E}place> <{E}g1> .
+<{E}d1> <{RDF_TYPE}> <{GG.Direction}> <{E}g1> .
+<{E}d1> <{GG.funding}> _:f <{E}g1> .
+_:f <{GG.amount}> "5" <{E}g1> .
+<{E}d1> <{GG.title}> "shared" <{E}g1> .
+<{E}d1> <{GG.title}> "shared" <{E}shared> .
+<{E}place> <{SKOS.prefLabel}> "Place"@en <{E}shared> .
+<{E}place> <{SKOS.prefLabel}> "某地"@zh <{E}shared> .
+<{E}place> <{RDF_TYPE}> <{SKOS.Concept}> <{E}shared> .
+<{E}other> <{RDF_TYPE}> <{SKOS.Concept}> <{E}shared> .
+<{E}scheme> <{RDF_TYPE}> <{SKOS.ConceptScheme}> <{E}shared> .
 """
-    store = small_store(nq)
+
+
+def variant_stats():
+    store = small_store(VARIANT_NQUADS)
     try:
-        stats = dataset_statistics(store)
+        return dataset_statistics(store)
     finally:
         store.close()
+
+
+def test_statistics_rules_on_small_variants():
+    e = E
+    stats = variant_stats()
     by_graph = {g.graph: g for g in stats.graphs}
     g1, shared = by_graph[f"{e}g1"], by_graph[f"{e}shared"]
     # a triple held by two graphs counts in each, as the quads of a dump do
@@ -257,6 +264,41 @@ _:f <{GG.amount}> "5" <{e}g1> .
 
 
 # -- the description against DCAT-AP 3.0.1 ------------------------------------------
+def test_description_of_a_store_with_a_shared_graph_satisfies_dcat_ap():
+    """A graph without a guide (shared concepts) still gets a complete dataset."""
+    stats = variant_stats()
+    dists = [
+        Distribution(f"{SITE.base_url}dumps/{n}.ttl", "text/turtle", None, 10, f"{n:064x}", g.graph, f"graph {n}", "turtle")
+        for n, g in enumerate(stats.graphs)
+    ]
+    dists.append(Distribution(f"{SITE.base_url}dumps/all.nq", "application/n-quads", None, 99, "9" * 64, None, "all", "nquads"))
+    d = describe_dataset(stats, dists, SITE)
+    for profile in PROFILES:
+        assert validate(d, profile) == [], profile
+    shared = next(d.subjects(DCTERMS.identifier, Literal(E + "shared")))
+    assert (shared, VOID.rootResource, None) not in d
+    assert any(E + "shared" in str(t) for t in d.objects(shared, DCTERMS.title))
+    period = one(d, shared, DCTERMS.temporal)  # the whole dataset's years
+    assert str(one(d, period, DCAT.startDate)) == "2023-01-01"
+
+
+def test_profile_from_a_file(tmp_path, seed_stats):
+    from guidegraph.catalog import load_profile
+
+    text = load_profile().graph.serialize(format="turtle").replace("guidegraph developers", "数据发布者 Data Office")
+    path = tmp_path / "profile.ttl"
+    path.write_text(text, encoding="utf-8")
+    d = describe_dataset(seed_stats, distributions_for(seed_stats), SITE, load_profile(path))
+    publisher = one(d, URIRef(SITE.dataset_iri), DCTERMS.publisher)
+    assert Literal("数据发布者 Data Office", lang="en") in set(d.objects(publisher, Namespace("http://xmlns.com/foaf/0.1/").name))
+    path.write_text("@prefix : <urn:x#> . :a :b :c .", encoding="utf-8")
+    with pytest.raises(UsageError, match="does not describe"):
+        load_profile(path)
+    path.write_text("this is not turtle", encoding="utf-8")
+    with pytest.raises(UsageError, match="cannot read"):
+        load_profile(path)
+
+
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_description_satisfies_dcat_ap(seed_description, profile):
     assert validate(seed_description, profile) == []

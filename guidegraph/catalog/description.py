@@ -281,7 +281,12 @@ class _Builder:
         node = self.subsets[graph.graph] = self.subset_iri(graph.graph)
         for cls in (DCAT.Dataset, VOID.Dataset, SD.Graph):
             self.add(node, RDF.type, cls)
-        fields = {"title": graph.title, "year": graph.year, "jurisdiction_label": graph.jurisdiction_label or graph.jurisdiction, "graph": graph.graph}
+        fields = {
+            "title": graph.title or graph.guide,
+            "year": graph.year,
+            "jurisdiction_label": graph.jurisdiction_label or graph.jurisdiction,
+            "graph": graph.graph,
+        }
         if graph.guide:
             self.text(node, DCTERMS.title, PROFILE.guideDatasetTitle, **fields)
             self.text(node, DCTERMS.description, PROFILE.guideDatasetDescription, **fields)
