@@ -462,6 +462,8 @@ def test_a_dump_of_a_graph_without_statistics_gets_its_own_dataset(seed_stats):
         ({"sha256": "xyz"}, "SHA-256"),
         ({"compression": "zip"}, "compression"),
         ({"byte_size": -1}, "negative"),
+        ({"url": "dumps/x.nt"}, "absolute"),
+        ({"url": "http://127.0.0.1:8000/dumps/a b.nt"}, "absolute"),
     ],
 )
 def test_bad_distributions_are_refused_clearly(seed_stats, change, message):
@@ -469,6 +471,16 @@ def test_bad_distributions_are_refused_clearly(seed_stats, change, message):
     fields.update(change)
     with pytest.raises(UsageError, match=message):
         describe_dataset(seed_stats, [Distribution(**fields)], SITE)
+
+
+def test_titles_are_tagged_with_their_language(seed_stats):
+    dists = [
+        Distribution(SITE.base_url + "dumps/a.nq", "application/n-quads", None, 1, "1" * 64, None, "全部数据（N-Quads）", "nquads"),
+        Distribution(SITE.base_url + "dumps/b.nq", "application/n-quads", None, 1, "2" * 64, None, "All data (N-Quads)", "nquads"),
+    ]
+    d = describe_dataset(seed_stats, dists, SITE)
+    titles = {str(one(d, n, DCAT.downloadURL)): one(d, n, DCTERMS.title) for n in d.subjects(RDF.type, DCAT.Distribution)}
+    assert titles[dists[0].url].language == "zh" and titles[dists[1].url].language == "en"
 
 
 def test_bad_dates_are_refused_clearly(seed_stats):

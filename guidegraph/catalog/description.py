@@ -45,6 +45,9 @@ FILE_TYPES: dict[str, str] = {
     "rdfxml": "RDF_XML",
 }
 COMPRESSION_MEDIA_TYPES = {"gzip": "application/gzip"}
+# The whole dataset names this many example resources (one per graph, the
+# graphs in IRI order); each graph's own dataset names its own.
+WHOLE_EXAMPLES = 10
 SPARQL_STANDARDS = (
     URIRef("https://www.w3.org/TR/sparql11-protocol/"),
     URIRef("https://www.w3.org/TR/sparql11-query/"),
@@ -128,6 +131,11 @@ def _time_literal(text: str) -> Literal:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._~-]+", "-", text).strip("-") or "x"
+
+
+def _language_of(text: str) -> str:
+    """zh for text with Han characters, else en: the two languages we publish in."""
+    return "zh" if re.search(r"[\u3400-\u9fff]", text) else "en"
 
 
 def _vocabulary(iri: str) -> str:
@@ -265,9 +273,9 @@ class _Builder:
         vocabularies = {ONTOLOGY_NS} | {_vocabulary(t) for t in (*stats.classes, *stats.properties)}
         for vocabulary in sorted(vocabularies):
             self.add(d, VOID.vocabulary, URIRef(vocabulary))
-        for graph in stats.graphs:
-            for example in graph.example_resources[:1]:
-                self.add(d, VOID.exampleResource, URIRef(example))
+        examples = [g.example_resources[0] for g in stats.graphs if g.example_resources]
+        for example in examples[:WHOLE_EXAMPLES]:
+            self.add(d, VOID.exampleResource, URIRef(example))
 
     def subset_iri(self, graph: str) -> URIRef:
         base = self.site.base_iri
@@ -319,7 +327,7 @@ class _Builder:
         """A dataset for a dump of a graph the statistics do not cover (e.g. the ontology)."""
         node = self.subsets[graph] = self.subset_iri(graph)
         self.add(node, RDF.type, DCAT.Dataset)
-        self.add(node, DCTERMS.title, Literal(title, lang="en"))
+        self.add(node, DCTERMS.title, Literal(title, lang=_language_of(title)))
         fields = {"graph": graph}
         self.text(node, DCTERMS.description, PROFILE.graphDatasetDescription, **fields)
         self.add(node, DCTERMS.identifier, Literal(graph))
@@ -339,6 +347,8 @@ class _Builder:
             raise UsageError(f"unknown compression {dist.compression!r} of {dist.url}")
         if not re.fullmatch(r"[0-9a-f]{64}", dist.sha256):
             raise UsageError(f"not a SHA-256 hex digest for {dist.url}: {dist.sha256!r}")
+        if not re.match(r"https?://[^/\s]+/", dist.url) or any(c in dist.url for c in ' <>"{}|\\^`'):
+            raise UsageError(f"a distribution's download URL must be an absolute http(s) URL: {dist.url!r}")
         if dist.byte_size < 0:
             raise UsageError(f"negative byte size for {dist.url}")
         if dist.graph is None:
@@ -354,7 +364,7 @@ class _Builder:
         self.add(node, RDF.type, DCAT.Distribution)
         self.add(node, DCAT.accessURL, url)
         self.add(node, DCAT.downloadURL, url)
-        self.add(node, DCTERMS.title, Literal(dist.title, lang="en"))
+        self.add(node, DCTERMS.title, Literal(dist.title, lang=_language_of(dist.title)))
         packed = f", {dist.compression}-compressed" if dist.compression else ""
         packed_zh = f"，{dist.compression} 压缩" if dist.compression else ""
         self.add(node, DCTERMS.description, Literal(f"{dist.title}: {dist.media_type}{packed}, {dist.byte_size} bytes.", lang="en"))
