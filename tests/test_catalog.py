@@ -29,7 +29,8 @@ from guidegraph.catalog import (
 from guidegraph.catalog.vocab import SD, SPDX
 from guidegraph.config import ONTOLOGY_NS
 from guidegraph.errors import UsageError
-from guidegraph.store import load_seed_corpus, open_store
+from guidegraph.bundled_corpus import load_bundled_corpus as load_seed_corpus
+from guidegraph.store import open_store
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # Plain namespaces: pytest's collection probes module attributes, and rdflib's
