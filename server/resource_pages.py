@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from threading import Lock
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Flask, Response, current_app, redirect, render_template, request
@@ -113,9 +113,32 @@ def _not_found(iri: str, suffix: str | None) -> Response:
     return Response(f"Not Found: this dataset holds no resource {iri}\n", status=404, content_type="text/plain; charset=utf-8")
 
 
+def _special(iri: str) -> Response | None:
+    """IRIs we mint that the store does not describe: the catalogue, the dataset, graph names."""
+    from guidegraph import iris
+    from guidegraph.server.graph_store import GSP_PATH
+
+    base = _settings().data_base_iri
+    accept = request.headers.get("Accept")
+    if iri in (iris.catalog_iri(base), iris.dataset_iri(base)):
+        wants = choose(Twins(lambda: "", lambda fmt: b"", iri), None, accept)
+        suffix = "" if wants in (None, "html") else wants.extension
+        response = redirect("/catalog" + suffix, code=303)
+    elif iris.is_graph_name(iri) and iri in _store().named_graphs():
+        # A graph's name dereferences to the graph itself, through the Graph Store Protocol.
+        response = redirect(f"{GSP_PATH}?{urlencode({'graph': iri})}", code=303)
+    else:
+        return None
+    response.vary.add("Accept")
+    return response
+
+
 def resource(rest: str) -> Response:
     """``{resource_path}X``: 303 to the document describing the thing X names."""
     iri = iri_for(rest)
+    special = _special(iri)
+    if special is not None:
+        return special
     description = current_app.extensions["guidegraph.descriptions"].get(_store(), iri)
     if not description.exists:
         return _not_found(iri, None)

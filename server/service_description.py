@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from guidegraph.config import ONTOLOGY_NS
 from guidegraph.server.caching import rdf_representation
@@ -30,6 +30,10 @@ def describe(endpoint_url: str, settings: Settings, store: GraphStore) -> Graph:
     service = BNode()
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, URIRef(endpoint_url)))
+    # the dataset description (VoID + DCAT) of what this endpoint serves
+    root = endpoint_url.rsplit("/", 1)[0] + "/"
+    g.add((service, RDFS.seeAlso, URIRef(root + ".well-known/void")))
+    g.add((service, RDFS.seeAlso, URIRef(root + "catalog")))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     if settings.writable:
         g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
