@@ -8,6 +8,7 @@ server's resource path.
 from __future__ import annotations
 
 import gzip
+import re
 import hashlib
 import json
 import urllib.parse
@@ -278,3 +279,77 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# ---------------------------------------------------------------- dataset description and crawling
+
+
+def test_catalog_counts_equal_counts_measured_in_the_store(served):
+    from rdflib.namespace import DCAT, VOID
+
+    server, store = served
+    catalog = Graph().parse(data=send("GET", server.url + "/catalog", headers={"Accept": "text/turtle"}).body, format="turtle")
+    void = Graph().parse(data=send("GET", server.url + "/.well-known/void").body, format="turtle")
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(catalog, void)  # one description at both addresses
+    whole = URIRef(BASE + "dataset")
+    assert int(catalog.value(whole, VOID.triples)) == store.triple_count()
+    distinct_subjects = select(server, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
+    assert int(catalog.value(whole, VOID.distinctSubjects)) == int(distinct_subjects)
+    # each distribution's size and checksum are those of the file served
+    index = {f["name"]: f for f in json.loads(send("GET", server.url + "/dumps/index.json").body)}
+    urls = {str(u) for u in catalog.objects(None, DCAT.downloadURL)}
+    assert {server.url + "/dumps/" + name for name in index} <= urls
+    for dist in catalog.subjects(DCAT.downloadURL, None):
+        name = str(catalog.value(dist, DCAT.downloadURL)).rsplit("/", 1)[-1]
+        assert int(catalog.value(dist, DCAT.byteSize)) == index[name]["byte_size"]
+    sd = send("GET", server.url + "/sparql", headers={"Accept": "text/turtle"}).text()
+    assert "/.well-known/void" in sd
+
+
+def test_sitemap_and_robots_point_at_the_pages(served):
+    server, _ = served
+    sitemap = send("GET", server.url + "/sitemap.xml")
+    assert sitemap.status == 200 and sitemap.media_type == "application/xml"
+    guide = one_of_kind(server, KINDS["guide"])
+    assert (server.url + "/doc/" + guide[len(BASE):]).encode() in sitemap.body
+    robots = send("GET", server.url + "/robots.txt").text()
+    assert f"Sitemap: {server.url}/sitemap.xml" in robots
+
+
+def crawl(server, start: str, follow) -> set[str]:
+    """Breadth-first over the HTML pages linked from ``start``, on this server only, 8 at a time;
+    ``follow(path)`` says which links a crawler of the outline takes. Returns the IRIs of the pages seen."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    seen_paths, seen_iris = {start}, set()
+    frontier = [start]
+    with ThreadPoolExecutor(8) as pool:
+        while frontier:
+            pages = list(pool.map(lambda p: (p, send("GET", server.url + p, headers={"Accept": "text/html"})), frontier))
+            frontier = []
+            for path, page in pages:
+                if page.status == 303:
+                    page = send("GET", server.url + page.headers["location"], headers={"Accept": "text/html"})
+                assert page.status == 200, (path, page.status)
+                if path.startswith("/id/"):
+                    seen_iris.add(BASE + urllib.parse.unquote(path[len("/id/"):]))
+                for href in re.findall(r'href="(/id/[^"#?]+)"', page.text()):
+                    if href not in seen_paths and follow(href):
+                        seen_paths.add(href)
+                        frontier.append(href)
+    return seen_iris
+
+
+def test_a_crawler_from_the_catalog_reaches_every_guide_programme_and_direction(served):
+    server, _ = served
+    # the outline: guides and their nodes (programmes, fields, directions, sub-directions)
+    outline = re.compile(r"^/id/guide/[^/]+/[^/]+/[^/]+(/node/.*)?$")
+    seen = crawl(server, "/catalog", lambda href: bool(outline.match(href)))
+    wanted = select(server, """SELECT ?x WHERE { VALUES ?t { gg:GuideDocument gg:Programme gg:SpecialProgramme
+        gg:Direction } ?x a ?t }""")
+    missing = {row["x"] for row in wanted} - seen
+    assert not missing, sorted(missing)[:10]
+    assert len(wanted) > 400  # 5 guides, their programmes and directions
