@@ -1,0 +1,179 @@
+"""Linked-data publishing speed at 10^6 triples: resource pages, dumps, memory, side by side.
+
+One run builds a guide-shaped store of at least N triples (default 1,000,000;
+the seed guides' real outlines, renumbered: tests/synthetic_corpus.py), then
+prints one table:
+
+- resource page latency, p50 and p99 over a sample of every resource kind:
+  the HTML page, the Turtle description, and our SPARQL endpoint answering
+  ``DESCRIBE <iri>`` (the floor a page stands on);
+- dump throughput (quads/s) and peak memory (max RSS of the process tree)
+  of ``guidegraph dump`` (all the dump files) and of the N-Quads file alone,
+  next to ``oxigraph dump`` of the same store as the reference.
+
+    python benchmarks/bench_linked_data.py [--triples N] [--sample K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+BASE = "http://127.0.0.1:{port}/id/"
+KINDS = ("GuideDocument", "SpecialProgramme", "Programme", "FieldSection", "Direction", "SubDirection", "Indicator",
+         "AcceptingOffice", "ContactPoint", "Field", "Jurisdiction", "FundingAmount", "SourceSpan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_measured(cmd: list[str], **kwargs) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of ``cmd`` and the children it waited for."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {proc.stderr.read().decode()[-500:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def build_store(data_dir: Path, triples: int, port: int) -> int:
+    from synthetic_corpus import synthetic_nquads
+
+    from guidegraph.bundled_corpus import record_base_iri
+    from guidegraph.store import open_store
+
+    nquads, guides = synthetic_nquads(triples)
+    del guides
+    with open_store({"data_dir": str(data_dir)}) as store:
+        store.bulk_load_nquads(nquads.replace(b"https://w3id.org/guidegraph/id/", BASE.format(port=port).encode()))
+        count = store.triple_count()
+    record_base_iri(data_dir, BASE.format(port=port))
+    return count
+
+
+def wait_up(url: str) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except Exception:  # noqa: BLE001 - still starting
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def get(url: str, accept: str) -> float:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+        assert response.status == 200, response.status
+    return (time.perf_counter() - start) * 1000
+
+
+def sample_iris(endpoint: str, per_kind: int, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for kind in KINDS:
+        query = f"SELECT ?x WHERE {{ ?x a <https://w3id.org/guidegraph/ontology#{kind}> }} LIMIT 2000"
+        url = endpoint + "?" + urllib.parse.urlencode({"query": query})
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})) as r:
+            rows = [b["x"]["value"] for b in json.load(r)["results"]["bindings"]]
+        out += rng.sample(rows, min(per_kind, len(rows)))
+    rng.shuffle(out)
+    return out
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    values = sorted(values)
+    p99 = values[min(len(values) - 1, int(round(0.99 * (len(values) - 1))))]
+    return statistics.median(values), p99
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--sample", type=int, default=30, help="resources per kind (default 30)")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="bench-ld-"))
+    port = free_port()
+    data = work / "data"
+    t0 = time.perf_counter()
+    quads = build_store(data, args.triples, port)
+    print(f"store: {quads:,} quads built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    rows = []
+    guidegraph = str(Path(sys.executable).with_name("guidegraph"))
+    oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+
+    # dumps, each in a fresh process against the closed store
+    seconds, rss = run_measured([oxigraph, "dump", "--location", str(data), "--file", str(work / "ox.nq")])
+    rows.append(("oxigraph dump → N-Quads (reference)", f"{seconds:.1f} s", f"{quads / seconds:,.0f}", f"{rss / 1024:,.0f}"))
+    seconds, rss = run_measured([guidegraph, "dump", "-o", str(work / "dumps"), "--data-dir", str(data)])
+    files = json.loads((work / "dumps" / "index.json").read_text())
+    rows.append((f"guidegraph dump → all {len(files)} files", f"{seconds:.1f} s", f"{quads / seconds:,.0f}", f"{rss / 1024:,.0f}"))
+    code = ("import sys; from guidegraph.store import open_store\n"
+            "with open_store({'data_dir': sys.argv[1]}) as s: s.dump_to_file(sys.argv[2], 'nquads', None, False, None)")
+    seconds, rss = run_measured([sys.executable, "-c", code, str(data), str(work / "gg.nq")])
+    rows.append(("guidegraph store → N-Quads file", f"{seconds:.1f} s", f"{quads / seconds:,.0f}", f"{rss / 1024:,.0f}"))
+    same = (work / "gg.nq").stat().st_size == (work / "ox.nq").stat().st_size
+    print(f"N-Quads from guidegraph and oxigraph: {'same size' if same else 'sizes differ'}", file=sys.stderr)
+
+    # resource pages on a running server
+    server = subprocess.Popen([guidegraph, "serve", "--port", str(port), "--data-dir", str(data), "--no-corpus"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page_rows = []
+    try:
+        origin = f"http://127.0.0.1:{port}"
+        wait_up(origin + "/health")
+        iris = sample_iris(origin + "/sparql", args.sample)
+        base = BASE.format(port=port)
+        for iri in iris[:20]:  # warm the engine's caches, not our description cache (timed runs use other IRIs)
+            get(origin + "/sparql?" + urllib.parse.urlencode({"query": f"DESCRIBE <{iri}>"}), "text/turtle")
+        timed = iris[20:]
+        for label, make, accept in (
+            ("SPARQL DESCRIBE <iri> (floor)", lambda i: origin + "/sparql?" + urllib.parse.urlencode({"query": f"DESCRIBE <{i}>"}), "text/turtle"),
+            ("resource page, Turtle", lambda i: origin + "/doc/" + i[len(base):] + ".ttl", "text/turtle"),
+            ("resource page, HTML", lambda i: origin + "/doc/" + i[len(base):] + ".html", "text/html"),
+            ("resource page, HTML again (cached description)", lambda i: origin + "/doc/" + i[len(base):] + ".html", "text/html"),
+        ):
+            times = [get(make(iri), accept) for iri in timed]
+            p50, p99 = percentiles(times)
+            page_rows.append((label, len(times), f"{p50:.1f}", f"{p99:.1f}"))
+    finally:
+        server.terminate()
+        server.wait(60)
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"\n## Linked data at {quads:,} quads ({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()})\n")
+    print("| dump | time | quads/s | peak RSS MiB |\n|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print("\n| request | n | p50 ms | p99 ms |\n|---|---|---|---|")
+    for row in page_rows:
+        print("| " + " | ".join(str(c) for c in row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
