@@ -8,7 +8,8 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_cors import CORS
 
-from guidegraph.server import errors, graph_store, health, http, ontology_pages, sparql
+from guidegraph.server import canned_queries, errors, graph_store, health, http, ontology_pages, sparql
+from guidegraph.server import openapi, query_page, static_assets
 from guidegraph.server.settings import Settings
 from guidegraph.store import GraphStore, load_seed_corpus, open_store
 
@@ -36,6 +37,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["guidegraph.owns_store"] = owns_store
     for blueprint in (sparql.bp, graph_store.bp, health.bp, ontology_pages.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(canned_queries.bp)
+    app.register_blueprint(openapi.bp)
+    app.register_blueprint(query_page.bp)
+    app.register_blueprint(static_assets.bp)
     errors.register(app)
     http.install(app, settings.gzip_min_bytes)
     if settings.cors:
