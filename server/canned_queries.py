@@ -201,7 +201,8 @@ def query_page(name: str) -> Response:
     except (UsageError, GuideGraphError) as exc:
         status, error = status_for(exc), str(exc)
         form_values = {p.name: request.args.get(p.name, "") for p in query.parameters}
-    twin_args = urlencode({k: v for k, v in request.args.items() if k in form_values})
+    # The twin answers for the values the page ran with (the defaults on a first visit).
+    twin_args = urlencode({k: v for k, v in form_values.items() if v != ""})
     suffix = ("?" + twin_args) if twin_args else ""
     return page(
         "queries/query.html",

@@ -35,7 +35,7 @@ def editor_config() -> dict:
 
 
 def render_editor(status: int = 200) -> Response:
-    response = page("query/editor.html", status=status, config=editor_config(), examples=list(queries().values()))
+    response = page("query/editor.html", status=status, inline_styles=True, config=editor_config(), examples=list(queries().values()))
     response.vary.add("Accept")
     return response
 
