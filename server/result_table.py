@@ -64,10 +64,14 @@ def to_csv(table: ResultTable) -> str:
 
 
 def short_name(iri: str) -> str:
-    """``gg:national`` for an IRI in one of our namespaces, else the IRI itself."""
+    """How a table shows an IRI: ``gg:national`` in one of our vocabularies' namespaces,
+    ``guide/cn/2021/t1`` for our own data (the path under the base IRI), else the IRI itself."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
+    base = base_iri()
+    if iri.startswith(base) and len(iri) > len(base):
+        return iri[len(base):]
     return iri
 
 
