@@ -54,3 +54,12 @@ def test_bad_values_name_the_parameter(name, raw):
     with pytest.raises(ParameterError) as err:
         query.bind({"topic": "x", name: raw}, strict=True)
     assert err.value.parameter == name
+
+
+def test_the_list_says_which_parameters_are_required(capsys):
+    from guidegraph.cli import main
+
+    assert main(["query", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "--param topic=…  (string, required) text to look for" in out
+    assert "--param min_cases=…  (integer, default 500)" in out

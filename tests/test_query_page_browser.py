@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import send
+from guidegraph.queries import load_queries
 from seeded_server import seeded_server  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.slow
@@ -162,3 +163,17 @@ def test_a_canned_query_opens_in_the_editor_with_its_values(seeded_server, brows
     run_in_editor(browser)
     wait(browser, lambda d: len(result_rows(d)) > 0)
     assert any("病毒" in cell for row in result_rows(browser) for cell in row)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_index_leads_to_every_query(seeded_server, browser, width):
+    from selenium.webdriver.common.by import By
+
+    sized(browser, width)
+    browser.get(seeded_server.url + "/queries/")
+    links = browser.find_elements(By.CSS_SELECTOR, ".query-list td:first-child a")
+    assert [link.text for link in links] == [q.title for q in load_queries()]
+    no_page_overflow(browser)
+    screenshot(browser, f"canned-index-{width}")
+    links[2].click()
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Directions requiring at least N clinical cases")

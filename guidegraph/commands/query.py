@@ -153,5 +153,6 @@ def render_query_list() -> str:
     for q in load_queries():
         out.append(f"{q.slug}: {q.title}")
         for p in q.parameters:
-            out.append(f"    --param {p.name}=…  ({p.type}, default {p.default}) {p.description}".rstrip())
+            need = "required" if p.required else f"default {p.default}"
+            out.append(f"    --param {p.name}=…  ({p.type}, {need}) {p.description}".rstrip())
     return "\n".join(out)
