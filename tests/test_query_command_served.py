@@ -82,3 +82,11 @@ def test_a_plain_query_and_its_formats_while_the_server_runs(data_dir, served):
 def test_a_required_parameter_is_asked_for(data_dir, capsys):
     assert main(["query", "--data-dir", str(data_dir), "--canned", "topic_search"]) == 2
     assert "needs parameter topic" in capsys.readouterr().err
+
+
+def test_the_time_limit_holds_on_the_read_only_store(data_dir, served):
+    started = time.monotonic()
+    done = guidegraph("query", "--data-dir", str(data_dir), "--timeout", "1",
+                      "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert time.monotonic() - started < 30
+    assert done.returncode == 3 and "longer than the 1 s time limit" in done.stderr and "Traceback" not in done.stderr
