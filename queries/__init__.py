@@ -8,6 +8,9 @@ Each file starts with a comment header::
     # param: min_cases integer 500 -- ...
     # param: topic string CAR-T required -- ...
 
+``title@zh``, ``description@zh`` and ``param@zh: NAME -- text`` give the
+Chinese wording (pages show it first; English is the fallback).
+
 A parameter marked ``required`` must be given by callers of the API and the
 command line (``bind(..., strict=True)``); its default is only there so the
 file runs as it is. Other parameters fall back to their default. The header never contains
@@ -25,7 +28,7 @@ with a properly escaped RDF term; user input is never pasted into the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
 
@@ -43,7 +46,7 @@ class ParameterError(UsageError):
         self.parameter = parameter
 
 PARAM_TYPES = ("string", "integer", "decimal", "iri")
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
+_HEADER = re.compile(r"^#\s*(title|description|param)(?:@(zh))?:\s*(.*?)\s*$")
 # What clients that sniff the operation look for: the first of these words
 # anywhere in the text (outside PREFIX/BASE lines), inside a word too.
 _OPERATION_WORDS = re.compile(r"CONSTRUCT|SELECT|ASK|DESCRIBE|INSERT|DELETE|CREATE|CLEAR|DROP|LOAD|COPY|MOVE|ADD", re.I)
@@ -67,6 +70,10 @@ class QueryParameter:
     default: str
     description: str = ""
     required: bool = False
+    description_zh: str = ""
+
+    def description_in(self, lang: str) -> str:
+        return (self.description_zh if lang == "zh" else "") or self.description
 
     def parse(self, value: object) -> str | int | Decimal:
         """``value`` checked against this parameter's type, as a Python value; bad values raise ParameterError."""
@@ -110,6 +117,15 @@ class CannedQuery:
     description: str
     text: str
     parameters: tuple[QueryParameter, ...] = field(default_factory=tuple)
+    title_zh: str = ""
+    description_zh: str = ""
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` ("zh" or "en"), English where no Chinese is given."""
+        return (self.title_zh if lang == "zh" else "") or self.title
+
+    def description_in(self, lang: str) -> str:
+        return (self.description_zh if lang == "zh" else "") or self.description
 
     @property
     def slug(self) -> str:
@@ -163,6 +179,8 @@ def _variables(param: str) -> list[str]:
 def parse_query(name: str, text: str) -> CannedQuery:
     """Read the header block of one .rq file."""
     title = description = ""
+    zh: dict[str, str] = {}
+    param_zh: dict[str, str] = {}
     params: list[QueryParameter] = []
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -170,8 +188,15 @@ def parse_query(name: str, text: str) -> CannedQuery:
         m = _HEADER.match(line)
         if not m:
             continue
-        key, value = m.groups()
-        if key == "title":
+        key, in_zh, value = m.groups()
+        if in_zh and key == "param":
+            param_name, sep, doc = value.partition("--")
+            if not sep or not param_name.strip():
+                raise ValueError(f"{name}: bad param@zh line {line!r}; expected '# param@zh: NAME -- text'")
+            param_zh[param_name.strip()] = doc.strip()
+        elif in_zh:
+            zh[key] = value
+        elif key == "title":
             title = value
         elif key == "description":
             description = value
@@ -182,6 +207,10 @@ def parse_query(name: str, text: str) -> CannedQuery:
             if len(parts) != 3 + required or parts[1] not in PARAM_TYPES:
                 raise ValueError(f"{name}: bad param line {line!r}; expected '# param: NAME TYPE DEFAULT [required] -- text'")
             params.append(QueryParameter(parts[0], parts[1], parts[2], doc.strip(), required))
+    unknown = sorted(set(param_zh) - {p.name for p in params})
+    if unknown:
+        raise ValueError(f"{name}: param@zh names {unknown[0]!r}, which has no '# param:' line")
+    params = [replace(p, description_zh=param_zh.get(p.name, "")) for p in params]
     if not title:
         raise ValueError(f"{name}: missing '# title:' header")
     for param in params:
@@ -193,7 +222,8 @@ def parse_query(name: str, text: str) -> CannedQuery:
             f"{name}: a client guessing the operation from the text would take this for {form or 'nothing'}: "
             f"keep update words ({form}) out of the header comments, even inside other words"
         )
-    return CannedQuery(name=name, title=title, description=description, text=text, parameters=tuple(params))
+    return CannedQuery(name=name, title=title, description=description, text=text, parameters=tuple(params),
+                       title_zh=zh.get("title", ""), description_zh=zh.get("description", ""))
 
 
 def sniffed_operation(text: str) -> str | None:

@@ -49,10 +49,12 @@ def find(name: str) -> CannedQuery:
     raise NotFound(f"no query named {name!r}; the list is at {API}")
 
 
-def given_parameters(query: CannedQuery) -> dict[str, str]:
-    """The request's query-string parameters; a repeated one is a mistake, not a silent pick."""
+def given_parameters(query: CannedQuery, ignore: tuple[str, ...] = ()) -> dict[str, str]:
+    """The request's query-string parameters (less ``ignore``); a repeated one is a mistake, not a silent pick."""
     given = {}
     for key in request.args:
+        if key in ignore:
+            continue
         values = request.args.getlist(key)
         if len(values) > 1:
             raise ParameterError(f"parameter {key} is given {len(values)} times; give it once", key)
@@ -193,7 +195,7 @@ def query_page(name: str) -> Response:
     query = find(name)
     status, error, table, text = 200, None, None, None
     try:
-        given = given_parameters(query)
+        given = given_parameters(query, ignore=("lang",))
         # A first visit (nothing submitted) runs the query with the defaults in its file.
         submitted = given if given else {p.name: p.default for p in query.parameters}
         text, table = run(query, submitted, PAGE_ROWS)

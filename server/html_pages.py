@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import Response, render_template
 
+from guidegraph.server import page_language
+
 
 def content_security_policy(inline_styles: bool = False) -> str:
     return "; ".join(
@@ -30,7 +32,9 @@ def content_security_policy(inline_styles: bool = False) -> str:
 
 
 def page(template: str, status: int = 200, inline_styles: bool = False, **context) -> Response:
+    context = {**page_language.template_context(), **context}
     response = Response(render_template(template, **context), status=status, mimetype="text/html")
+    page_language.remember(response)
     response.headers["Content-Security-Policy"] = content_security_policy(inline_styles)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, request, url_for
 from guidegraph.namespaces import PREFIXES
 from guidegraph.server.canned_queries import queries
 from guidegraph.server.html_pages import page
+from guidegraph.server.page_language import page_language
 from guidegraph.server.protocol import negotiate
 
 bp = Blueprint("query_page", __name__)
@@ -30,7 +31,7 @@ def editor_config() -> dict:
         "prefixesUrl": url_for("query_page.prefixes"),
         "prefixes": PREFIXES,
         "defaultQuery": prefix_lines + "\nSELECT ?guide ?title WHERE {\n  ?guide a gg:GuideDocument ; gg:title ?title .\n}\nLIMIT 20\n",
-        "examples": [{"name": q.slug, "title": q.title, "query": q.text} for q in queries().values()],
+        "examples": [{"name": q.slug, "title": q.title_in(page_language()), "query": q.text} for q in queries().values()],
     }
 
 

@@ -199,9 +199,9 @@ def test_every_query_page_shows_its_table_and_names_its_machine_twin(seeded_serv
     r, page = read_page(seeded_server, f"/queries/{query.slug}")
     assert r.status == 200 and r.media_type == "text/html"
     html = r.text()
-    assert f"<h1>{query.title}</h1>" in html
-    assert "The SPARQL that ran" in html and "SELECT" in html
-    assert page.html_lang == "en"
+    assert query.title_zh and f"<h1>{query.title_zh}</h1>" in html  # Chinese first
+    assert "执行的 SPARQL" in html and "SELECT" in html
+    assert page.html_lang == "zh"
     for media in ("application/json", "text/csv"):
         assert get(seeded_server, page.alternates[media]).media_type == media
     twin = json.loads(get(seeded_server, page.alternates["application/json"]).body)
@@ -254,3 +254,36 @@ def test_the_index_lists_every_query(seeded_server):
         assert f"/api/queries/{query.slug}.csv" in page.links
     assert json.loads(get(seeded_server, page.alternates["application/json"]).body)["queries"]
     assert get(seeded_server, "/queries").status in (301, 308)
+
+
+# --- language ------------------------------------------------------------------
+
+
+def test_english_is_one_click_away_and_remembered(seeded_server):
+    r, page = read_page(seeded_server, "/queries/deadlines")
+    switch = next(link for link in page.links if "lang=en" in link)
+    english = get(seeded_server, switch)
+    assert english.status == 200 and "<h1>Deadlines of all guides</h1>" in english.text()
+    assert 'lang="en"' in english.text()
+    cookie = english.headers["set-cookie"]
+    assert cookie.startswith("lang=en") and "SameSite=Lax" in cookie
+    again = get(seeded_server, "/queries/", Cookie="lang=en")
+    assert "<h1>Canned queries</h1>" in again.text()
+    assert "Cookie" in again.headers["vary"]
+    back = get(seeded_server, "/queries/?lang=zh", Cookie="lang=en")
+    assert "<h1>预设查询</h1>" in back.text()
+
+
+@pytest.mark.parametrize("accept_language", ["en-US,en;q=0.9", "zh-CN,zh;q=0.9", None])
+def test_a_first_visit_is_in_chinese(seeded_server, accept_language):
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    assert "<h1>预设查询</h1>" in get(seeded_server, "/queries/", **headers).text()
+
+
+def test_the_language_switch_keeps_the_parameters(seeded_server):
+    _, page = read_page(seeded_server, "/queries/topic_search?topic=AI")
+    switch = next(link for link in page.links if "lang=en" in link)
+    assert "topic=AI" in switch
+    english = get(seeded_server, switch)
+    assert english.status == 200  # lang is the page's own, not a query parameter
+    assert json.loads(get(seeded_server, "/api/queries/topic_search.json?topic=AI&lang=en").body)["error"]["parameter"] == "lang"

@@ -63,3 +63,27 @@ def test_the_list_says_which_parameters_are_required(capsys):
     out = capsys.readouterr().out
     assert "--param topic=…  (string, required) text to look for" in out
     assert "--param min_cases=…  (integer, default 500)" in out
+
+
+def test_chinese_wording_is_read_and_english_is_the_fallback():
+    text = TEXT.replace("# param: share", "# title@zh: 按年度的方向\n# param@zh: topic -- 要查找的文字\n# param: share")
+    query = parse_query("99_by_year", text)
+    assert query.title_in("zh") == "按年度的方向" and query.title_in("en") == "Directions by year"
+    assert query.description_in("zh") == query.description_in("en") == ""
+    topic, year, _ = query.parameters
+    assert topic.description_in("zh") == "要查找的文字" and topic.description_in("en") == "text to look for"
+    assert year.description_in("zh") == "the guide's year"  # no Chinese given
+
+
+@pytest.mark.parametrize("line", ["# param@zh: colour -- 颜色", "# param@zh: topic 要查找的文字"])
+def test_a_chinese_line_for_no_parameter_is_refused(line):
+    with pytest.raises(ValueError, match="param@zh"):
+        parse_query("99_bad", TEXT.replace("# param: share", line + "\n# param: share"))
+
+
+def test_every_shipped_query_speaks_chinese():
+    from guidegraph.queries import load_queries
+
+    for query in load_queries():
+        assert query.title_zh and query.description_zh, query.slug
+        assert all(p.description_zh for p in query.parameters), query.slug

@@ -55,7 +55,9 @@ def test_the_editor_is_configured_for_our_endpoint_prefixes_and_examples(seeded_
     assert config["endpoint"] == seeded_server.sparql
     assert config["prefixes"] == PREFIXES
     assert [e["name"] for e in config["examples"]] == [q.slug for q in load_queries()]
-    assert all(e["query"] == q.text and e["title"] == q.title for e, q in zip(config["examples"], load_queries()))
+    assert all(e["query"] == q.text and e["title"] == q.title_zh for e, q in zip(config["examples"], load_queries()))
+    english = assets_of(seeded_server, "/query?lang=en").config
+    assert [e["title"] for e in english["examples"]] == [q.title for q in load_queries()]
     prefixes = send("GET", seeded_server.url + config["prefixesUrl"])
     assert json.loads(prefixes.body) == PREFIXES
     # the default query runs as it is

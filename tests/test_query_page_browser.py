@@ -96,11 +96,11 @@ def test_the_editor_runs_an_example_and_shows_the_table(seeded_server, browser, 
     sized(browser, width)
     browser.get(seeded_server.url + "/query")
     wait(browser, lambda d: visible(d, ".tabPanel.active .CodeMirror"))
-    assert browser.title.startswith("SPARQL query editor")
+    assert browser.title.startswith("SPARQL 查询编辑器")
     button = visible(browser, "[data-example=deadlines]")[0]
-    assert button.text == "Deadlines of all guides"
+    assert button.text == "各指南的截止时间"
     button.click()
-    wait(browser, lambda d: "Deadlines of all guides" in d.find_element("css selector", ".tabsList .tab.active").text)
+    wait(browser, lambda d: "各指南的截止时间" in d.find_element("css selector", ".tabsList .tab.active").text)
     run_in_editor(browser)
     wait(browser, lambda d: len(result_rows(d)) > 0)
     rows = result_rows(browser)
@@ -133,7 +133,7 @@ def test_a_canned_query_form_changes_the_rows(seeded_server, browser, width):
 
     sized(browser, width)
     browser.get(seeded_server.url + "/queries/clinical_case_thresholds")
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Directions requiring at least N clinical cases"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "要求至少N例临床病例的研究方向"
     before = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
     assert len(before) > 1
     field = browser.find_element(By.ID, "param-min_cases")
@@ -156,7 +156,7 @@ def test_a_canned_query_opens_in_the_editor_with_its_values(seeded_server, brows
 
     sized(browser, 1280)
     browser.get(seeded_server.url + "/queries/topic_search?topic=" + urllib.parse.quote("病毒"))
-    browser.find_element(By.LINK_TEXT, "Open it in the query editor").click()
+    browser.find_element(By.LINK_TEXT, "在查询编辑器中打开").click()
     wait(browser, lambda d: visible(d, ".tabPanel.active .CodeMirror"))
     text = browser.execute_script("return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()")
     assert 'VALUES ?topic { "病毒" }' in text and "CAR-T" not in text.split("# param")[1].split("\n", 1)[1]
@@ -166,14 +166,21 @@ def test_a_canned_query_opens_in_the_editor_with_its_values(seeded_server, brows
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_index_leads_to_every_query(seeded_server, browser, width):
+def test_the_index_leads_to_every_query_in_either_language(seeded_server, browser, width):
     from selenium.webdriver.common.by import By
 
     sized(browser, width)
     browser.get(seeded_server.url + "/queries/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh"
     links = browser.find_elements(By.CSS_SELECTOR, ".query-list td:first-child a")
-    assert [link.text for link in links] == [q.title for q in load_queries()]
+    assert [link.text for link in links] == [q.title_zh for q in load_queries()]
     no_page_overflow(browser)
     screenshot(browser, f"canned-index-{width}")
-    links[2].click()
+    browser.find_element(By.LINK_TEXT, "English").click()
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Canned queries")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    links = browser.find_elements(By.CSS_SELECTOR, ".query-list td:first-child a")
+    assert [link.text for link in links] == [q.title for q in load_queries()]
+    links[2].click()  # the choice is remembered on the next page
     wait(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Directions requiring at least N clinical cases")
+    screenshot(browser, f"canned-query-english-{width}")
