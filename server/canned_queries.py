@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
-from guidegraph.errors import GuideGraphError, UsageError
+from guidegraph.errors import GuideGraphError
 from guidegraph.queries import CannedQuery, ParameterError, load_queries
 from guidegraph.server.errors import status_for
 from guidegraph.server.html_pages import page
@@ -200,7 +200,7 @@ def query_page(name: str) -> Response:
         submitted = given if given else {p.name: p.default for p in query.parameters}
         text, table = run(query, submitted, PAGE_ROWS)
         form_values = {p.name: submitted.get(p.name, "") for p in query.parameters}
-    except (UsageError, GuideGraphError) as exc:
+    except GuideGraphError as exc:
         status, error = status_for(exc), str(exc)
         form_values = {p.name: request.args.get(p.name, "") for p in query.parameters}
     # The twin answers for the values the page ran with (the defaults on a first visit).

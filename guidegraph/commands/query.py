@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from guidegraph.commands.serve import DEFAULT_DATA_DIR
 from guidegraph.errors import UsageError
@@ -33,8 +34,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from guidegraph.server.protocol import NotAcceptable, format_from_parameter
     from guidegraph.store import open_store
 
@@ -64,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"no store in {args.data_dir}; run `guidegraph serve --data-dir {args.data_dir}` once to create it")
         config = {"data_dir": args.data_dir}
     if not args.endpoint and store_in_use(Path(args.data_dir)):
-        print(f"guidegraph: the store in {args.data_dir} is held by a running server; reading it read-only", file=sys.stderr)
+        print(f"guidegraph: the store in {args.data_dir} is held by another process (a running server?); reading it read-only", file=sys.stderr)
         body = query_read_only(Path(args.data_dir), text, result_format, graph_format, args.timeout)
     else:
         with open_store(config) as store:
@@ -96,13 +95,18 @@ def _query_text(args: argparse.Namespace) -> str:
 
 
 def store_in_use(data_dir: Path) -> bool:
-    """True when another process holds the store's lock (RocksDB's LOCK file, an fcntl lock)."""
+    """True when another process holds the store's lock (RocksDB's LOCK file, an fcntl lock)
+    or the lock cannot be taken at all."""
     import fcntl
 
     lock = data_dir / "LOCK"
     if not lock.exists():
         return False
-    with open(lock, "rb+") as handle:
+    try:
+        handle = open(lock, "rb+")
+    except OSError:
+        return True  # not ours to lock (read-only files): reading read-only is all we can do anyway
+    with handle:
         try:
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
