@@ -48,7 +48,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # so a browser page cannot use someone's write token.
         CORS(
             app,
-            resources={sparql.ENDPOINT_PATH: {}, graph_store.GSP_PATH: {}, graph_store.GSP_PATH + "/*": {}, "/health": {}, ontology_pages.ONTOLOGY_PATH + "*": {}},
+            resources={sparql.ENDPOINT_PATH: {}, graph_store.GSP_PATH: {}, graph_store.GSP_PATH + "/*": {}, "/health": {}, ontology_pages.ONTOLOGY_PATH + "*": {},
+                       "/api/*": {}},
             origins="*",
             methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"],

@@ -287,3 +287,11 @@ def test_the_language_switch_keeps_the_parameters(seeded_server):
     english = get(seeded_server, switch)
     assert english.status == 200  # lang is the page's own, not a query parameter
     assert json.loads(get(seeded_server, "/api/queries/topic_search.json?topic=AI&lang=en").body)["error"]["parameter"] == "lang"
+
+
+def test_the_api_is_readable_from_other_origins_without_credentials(seeded_server):
+    r = get(seeded_server, "/api/queries/deadlines.json", Origin="https://example.org")
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in r.headers
+    page = get(seeded_server, "/queries/deadlines", Origin="https://example.org")
+    assert "access-control-allow-origin" not in page.headers

@@ -109,6 +109,9 @@ def test_the_editor_runs_an_example_and_shows_the_table(seeded_server, browser, 
     first = [cell for cell in api["rows"][0] if cell]
     assert all(any(cell["value"] in text for text in rows[0]) for cell in first), (rows[0], first)
     no_page_overflow(browser)
+    # everything the page loaded or fetched came from this server
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    assert loaded and all(url.startswith(seeded_server.url + "/") or url.startswith("data:") for url in loaded), loaded
     screenshot(browser, f"query-editor-{width}")
 
 
