@@ -2,8 +2,10 @@
 
 The language is ``?lang=zh|en`` when given (and then kept in a cookie), else
 the cookie, else Chinese: the data is Chinese, so a first visit gets Chinese
-whatever language the browser itself is set to. Templates get
-``t(key)`` for the interface wording and ``lang`` for the ``<html lang>``.
+whatever language the browser itself is set to. Templates get ``ui(key)``
+for these pages' wording (named apart from the site-wide ``t``, so a site
+layout with its own wording can wrap them), ``lang`` for ``<html lang>`` and
+``switch_href`` for the link to the other language.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def switch_href(lang: str) -> str:
 def template_context() -> dict:
     lang = page_language()
     labels = LABELS[lang]
-    return {"lang": lang, "t": labels.__getitem__, "switch_href": switch_href(lang)}
+    return {"lang": lang, "ui": labels.__getitem__, "switch_href": switch_href(lang)}
 
 
 def remember(response: Response) -> Response:
