@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
+from guidegraph.config import base_iri as data_base_iri
 from guidegraph.errors import GuideGraphError
 from guidegraph.queries import CannedQuery, ParameterError, load_queries
 from guidegraph.server.errors import status_for
@@ -217,6 +218,6 @@ def query_page(name: str) -> Response:
         json_href=url_for("canned_queries.api_query", name=query.slug + ".json") + suffix,
         csv_href=url_for("canned_queries.api_query", name=query.slug + ".csv") + suffix,
         editor_href=url_for("query_page.query_editor") + "?" + urlencode({"query": text or query.text}),
-        short_name=short_name,
-        local_href=local_href,
+        short_name=functools.partial(short_name, base=data_base_iri()),
+        local_href=functools.partial(local_href, base=data_base_iri()),
     )

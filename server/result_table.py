@@ -18,7 +18,6 @@ import io
 import json
 from dataclasses import dataclass
 
-from guidegraph.config import base_iri
 from guidegraph.namespaces import PREFIXES
 
 _SPARQL_TYPES = {"uri": "iri", "literal": "literal", "typed-literal": "literal", "bnode": "bnode"}
@@ -63,22 +62,20 @@ def to_csv(table: ResultTable) -> str:
     return out.getvalue()
 
 
-def short_name(iri: str) -> str:
+def short_name(iri: str, base: str) -> str:
     """How a table shows an IRI: ``gg:national`` in one of our vocabularies' namespaces,
-    ``guide/cn/2021/t1`` for our own data (the path under the base IRI), else the IRI itself."""
+    ``guide/cn/2021/t1`` for our own data (the path under the data's ``base`` IRI), else the IRI itself."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
-    base = base_iri()
     if iri.startswith(base) and len(iri) > len(base):
         return iri[len(base):]
     return iri
 
 
-def local_href(iri: str) -> str:
-    """Where a browser on this server reads about ``iri``: our data and ontology IRIs
-    are served here (under /id/ and /ontology), others are linked as they are."""
-    base = base_iri()
+def local_href(iri: str, base: str) -> str:
+    """Where a browser on this server reads about ``iri``: our data (under ``base``) and
+    ontology IRIs are served here (under /id/ and /ontology), others are linked as they are."""
     if iri.startswith(base):
         return "/id/" + iri[len(base):]
     namespace = PREFIXES["gg"]
