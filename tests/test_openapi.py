@@ -111,3 +111,16 @@ def test_the_schemas_would_catch_a_wrong_answer(document):
                 {**good, "parameters": {"topic": "x"}}):
         with pytest.raises(jsonschema.ValidationError):
             schema_checker(document, spec).validate(bad)
+
+
+def test_a_query_past_the_time_limit_answers_the_declared_503(document, make_server):
+    from guidegraph.store import load_seed_corpus
+
+    server = make_server({"timeout": 0.001})
+    load_seed_corpus(server.app.extensions["guidegraph.store"])
+    operation = document["paths"]["/api/queries/topic_search.json"]["get"]
+    r = send("GET", server.url + "/api/queries/topic_search.json?topic=CAR-T")
+    assert r.status == 503 and "503" in operation["responses"]
+    assert r.headers["retry-after"] == "1"
+    schema_checker(document, operation["responses"]["503"]["content"]["application/json"]["schema"]).validate(json.loads(r.body))
+    assert "time limit" in json.loads(r.body)["error"]["message"]
