@@ -8,7 +8,10 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_cors import CORS
 
-from guidegraph.server import catalog_pages, home_pages, dumps_pages, errors, graph_store, health, http, i18n, ontology_pages, resource_pages, sparql
+from guidegraph.server import (
+    canned_queries, catalog_pages, dumps_pages, errors, graph_store, health, home_pages, http, i18n, ontology_pages,
+    openapi, query_page, resource_pages, sparql, static_assets,
+)
 from guidegraph.server.settings import Settings
 from guidegraph.store import GraphStore, open_store
 
@@ -32,6 +35,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["guidegraph.owns_store"] = owns_store
     for blueprint in (sparql.bp, graph_store.bp, health.bp, ontology_pages.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(canned_queries.bp)
+    app.register_blueprint(openapi.bp)
+    app.register_blueprint(query_page.bp)
+    app.register_blueprint(static_assets.bp)
     resource_pages.install(app, settings)
     dumps_pages.install(app, store, settings)
     catalog_pages.install(app)
@@ -44,7 +51,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # so a browser page cannot use someone's write token.
         CORS(
             app,
-            resources={sparql.ENDPOINT_PATH: {}, graph_store.GSP_PATH: {}, graph_store.GSP_PATH + "/*": {}, "/health": {}, ontology_pages.ONTOLOGY_PATH + "*": {}},
+            resources={sparql.ENDPOINT_PATH: {}, graph_store.GSP_PATH: {}, graph_store.GSP_PATH + "/*": {}, "/health": {}, ontology_pages.ONTOLOGY_PATH + "*": {},
+                       "/api/*": {}},
             origins="*",
             methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"],

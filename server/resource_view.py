@@ -12,10 +12,10 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from guidegraph.config import ONTOLOGY_NS
 from guidegraph.namespaces import GG, PREFIXES, RDF, RDFS, SKOS
 from guidegraph.server.describe import Description, Excerpt
 from guidegraph.server.i18n import current_language, pick_label
+from guidegraph.server.result_table import local_href
 
 TYPE = str(RDF.type)
 LABEL = str(RDFS.label)
@@ -107,11 +107,7 @@ class Linker:
         self.labels = labels
 
     def href(self, iri: str) -> str:
-        if iri.startswith(self.base):
-            return self.path + iri[len(self.base):]
-        if iri.startswith(ONTOLOGY_NS):
-            return "/ontology#" + iri[len(ONTOLOGY_NS):]
-        return iri
+        return local_href(iri, self.base, self.path)
 
     def link(self, iri: str) -> Link:
         known = self.labels.get(iri) or ontology_labels().get(iri) or {}

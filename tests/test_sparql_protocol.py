@@ -165,13 +165,13 @@ def test_syntax_error_is_400_with_position(endpoint, http):
     assert r.media_type == "text/plain"
     message = r.text()
     assert "\n" not in message.strip()
-    assert "1:" in message  # the parser's line:column, passed through by both stores
+    assert "line 1, column " in message  # the parser's position, in words, from both stores
 
 
 def test_embedded_syntax_error_names_line_and_column(protocol_server, http):
     r = http("GET", q(protocol_server, "SELECT * WHERE {\n  ?s ?p\n}"))
     assert r.status == 400
-    assert "error at 3:" in r.text()  # the missing object is noticed at the closing brace
+    assert "line 3, column " in r.text()  # the missing object is noticed at the closing brace
 
 
 @pytest.mark.parametrize(

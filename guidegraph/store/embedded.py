@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -147,9 +146,9 @@ def _translate(exc: RemoteError) -> Exception:
     return StoreError(f"{exc.name}: {exc.message}")
 
 
-_CHAR_RANGES = re.compile(r"\[(?:\s*'[^']*'\s*\.\.=\s*'[^']*'\s*\|?)+\s*\]")
-
-
 def readable_syntax_message(message: str) -> str:
-    """The parser's message on one line, with long character-class lists shortened."""
-    return " ".join(_CHAR_RANGES.sub("<character range>", message).split())
+    """The parser's message on one line and in words: "line 1, column 25: expected A or B"
+    (grammar notation such as [_] and character-class lists is translated)."""
+    from guidegraph.syntax_messages import describe
+
+    return describe(message)
