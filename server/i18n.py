@@ -86,7 +86,7 @@ TEXT = {
         "sparql_that_ran": "The SPARQL that ran",
         "open_in_editor": "Open it in the query editor",
         "breadcrumbs": "Breadcrumbs",
-        "editor_lead": "Queries run on this server"s endpoint, over every published guide:",
+        "editor_lead": "Queries run on this server's endpoint, over every published guide:",
         "editor_examples_lead": "Start from one of the research questions below (each is also a canned query with a form and an API).",
         "examples": "Examples",
         "editor_region": "SPARQL editor and results",
