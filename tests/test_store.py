@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.parse
 
 import pyoxigraph
 import pytest
@@ -13,8 +14,9 @@ from guidegraph.errors import UsageError
 from guidegraph.server import create_app
 from guidegraph.server.app import close_app
 from guidegraph.store import Dataset, QuerySyntaxError, QueryTimeout, open_store
+from guidegraph.store.dataset_clause import query_dataset
 from guidegraph.store.embedded import readable_syntax_message
-from guidegraph.store.results import count_rows_upper_bound, result_format_by_name, scan_query, truncate_solutions
+from guidegraph.store.results import capped_solutions, count_rows_upper_bound, result_format_by_name, scan_query, tsv_as
 
 EX = "http://example.org/"
 
@@ -58,6 +60,85 @@ def test_protocol_dataset_picks_graphs(store):
     rows = select_json(store, "SELECT ?s WHERE { ?s ?p ?o }", dataset=Dataset((f"{EX}g2",), ()))
     assert sorted(r["s"]["value"] for r in rows) == [f"{EX}t0", f"{EX}t1"]
     assert select_json(store, "SELECT ?s WHERE { ?s ?p ?o }", dataset=Dataset((f"{EX}nothing",), ())) == []
+
+
+def count(store, query: str, **kw) -> int:
+    return int(select_json(store, query, **kw)[0]["n"]["value"])
+
+
+@pytest.mark.parametrize(
+    "clauses, expected",
+    [
+        (f"FROM <{EX}g2>", 2),
+        ("FROM <urn:nothing>", 0),
+        (f"FROM <{EX}g1> FROM <{EX}g2>", 5),
+        (f"FROM NAMED <{EX}g1>", 0),  # FROM NAMED alone leaves the default graph empty (§13.2)
+    ],
+)
+def test_from_clauses_name_the_default_graph_on_a_union_store(store, clauses, expected):
+    assert count(store, f"SELECT (COUNT(*) AS ?n) {clauses} WHERE {{ ?s ?p ?o }}") == expected
+
+
+def test_from_named_limits_the_graph_clause(store):
+    rows = select_json(store, f"SELECT DISTINCT ?g FROM NAMED <{EX}g2> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert [r["g"]["value"] for r in rows] == [f"{EX}g2"]
+    # FROM alone leaves no named graphs
+    assert count(store, f"SELECT (COUNT(*) AS ?n) FROM <{EX}g1> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == 0
+
+
+def test_protocol_dataset_overrides_from_clauses(store):
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{EX}g1> WHERE {{ ?s ?p ?o }}"
+    assert count(store, query, dataset=Dataset((f"{EX}g2",), ())) == 2
+
+
+def test_from_targets_resolve_like_the_rest_of_the_query(store):
+    assert count(store, f"PREFIX ex: <{EX}> SELECT (COUNT(*) AS ?n) FROM ex:g2 WHERE {{ ?s ?p ?o }}") == 2
+    assert count(store, f"BASE <{EX}> SELECT (COUNT(*) AS ?n) FROM <g1> WHERE {{ ?s ?p ?o }}") == 3
+    assert count(store, "SELECT (COUNT(*) AS ?n) FROM <g2> WHERE { ?s ?p ?o }", base_iri=EX) == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(?o != "FROM <{EX}g2>") }}',
+        f"SELECT (COUNT(*) AS ?n) # FROM <{EX}g2>\nWHERE {{ ?s ?p ?o }}",
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(?p != <{EX}FROM>) }}",
+        f"PREFIX from: <{EX}> SELECT (COUNT(?from) AS ?n) WHERE {{ ?from ?p ?o FILTER(?p != from:FROM) }}",
+    ],
+)
+def test_from_lookalikes_leave_the_union_default_graph(store, query):
+    assert count(store, query) == 5
+
+
+DATASET_CLAUSE_QUERIES = [
+    "SELECT * WHERE { ?s ?p ?o }",
+    f"SELECT * FROM <{EX}a> WHERE {{ ?s ?p ?o }}",
+    f"SELECT*FROM<{EX}a>FROM NAMED<{EX}b>{{}}",
+    f"BASE <{EX}base/> PREFIX named: <{EX}n/> SELECT ?from FROM named:x FROM NAMED named:y FROM NAMED <rel> {{ ?from ?p ?o }}",
+    f"PREFIX : <{EX}> ASK FROM : FROM :a {{}}",
+    f"SELECT * # FROM <{EX}comment>\nFROM # a comment between\n <{EX}a> WHERE {{ ?s ?p 'FROM <{EX}string>' }}",
+    f"CONSTRUCT FROM <{EX}a> FROM <{EX}a> WHERE {{ ?s ?p ?o }}",
+    f"DESCRIBE <{EX}x> FROM NAMED <{EX}b>",
+    f"select * from <{EX}lower> from named <{EX}lower-named> {{}}",
+]
+
+
+@pytest.mark.parametrize("query", DATASET_CLAUSE_QUERIES, ids=range(len(DATASET_CLAUSE_QUERIES)))
+def test_dataset_clauses_agree_with_rdflibs_parser(query):
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    base = "http://request.example/"
+    clauses = translateQuery(parseQuery(query), base=base).algebra.get("datasetClause") or []
+    default = tuple(dict.fromkeys(str(c["default"]) for c in clauses if "default" in c))
+    named = tuple(dict.fromkeys(str(c["named"]) for c in clauses if "named" in c))
+    expected = Dataset(default, named) if clauses else None
+    assert query_dataset(query, base) == expected
+
+
+def test_escapes_in_a_prefixed_from_target_are_resolved():
+    # rdflib keeps the backslash of a local-name escape; the SPARQL grammar drops it.
+    assert query_dataset(f"PREFIX ex: <{EX}> SELECT * FROM ex:a\\.b FROM NAMED ex:c\\~d {{}}") == Dataset((f"{EX}a.b",), (f"{EX}c~d",))
 
 
 def test_data_survives_reopening_the_directory(tmp_path):
@@ -114,6 +195,32 @@ def test_max_rows_truncates_in_every_format(store, fmt):
         return
     solutions = list(pyoxigraph.parse_query_results(answer.body, format=result_format_by_name(fmt).oxigraph))
     assert [s["s"].value for s in solutions] == [f"{EX}s0", f"{EX}s1"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_the_row_cap_stops_evaluation_once_past_the_cap(fmt):
+    # A counting function in the projection tells how many solutions were
+    # really computed: the cap must stop the engine, not only cut the output.
+    store = pyoxigraph.Store()
+    store.bulk_load(input=nquads(f"{EX}g", 2000), format=pyoxigraph.RdfFormat.N_QUADS)
+    computed = []
+
+    def tick(term):
+        computed.append(term)
+        return term
+
+    tick_iri = pyoxigraph.NamedNode(f"{EX}tick")
+    solutions = store.query(f"SELECT ?s (<{EX}tick>(?o) AS ?t) WHERE {{ ?s ?p ?o . ?a ?b ?c }}",
+                            use_default_graph_as_union=True, custom_functions={tick_iri: tick})
+    body, truncated = capped_solutions(solutions, 500, result_format_by_name(fmt))
+    assert truncated
+    assert len(computed) < 1_000  # of 4,000,000 solutions; the writer's buffer runs a little ahead
+    if fmt == "csv":
+        import csv
+        import io
+        assert len(list(csv.reader(io.StringIO(body.decode())))) == 501
+    else:
+        assert len(list(pyoxigraph.parse_query_results(body, format=result_format_by_name(fmt).oxigraph))) == 500
 
 
 def test_max_rows_leaves_small_results_alone(store):
@@ -195,14 +302,19 @@ def test_row_counting_never_undercounts():
     assert count_rows_upper_bound(xml, result_format_by_name("xml")) == 2
 
 
-def test_truncate_solutions_keeps_terms_exact():
+def test_cutting_tsv_keeps_terms_exact():
     tsv = b'?x\t?y\n"a"@zh\t<http://x/1>\n"2"^^<http://www.w3.org/2001/XMLSchema#integer>\t_:b1\n"c"\t\n'
-    body = truncate_solutions(tsv, 2, result_format_by_name("tsv"))
+    body, truncated = tsv_as(tsv, 2, result_format_by_name("tsv"))
     tsv_format = pyoxigraph.QueryResultsFormat.TSV
     expected = list(pyoxigraph.parse_query_results(tsv, format=tsv_format))[:2]
     got = list(pyoxigraph.parse_query_results(body, format=tsv_format))
+    assert truncated
     assert [tuple(s) for s in got] == [tuple(s) for s in expected]
-    assert truncate_solutions(tsv, 3, result_format_by_name("tsv")) is None
+    assert tsv_as(tsv, 3, result_format_by_name("tsv")) == (tsv, False)
+    xml, truncated = tsv_as(tsv, 3, result_format_by_name("xml"))
+    assert not truncated
+    got = list(pyoxigraph.parse_query_results(xml, format=pyoxigraph.QueryResultsFormat.XML))
+    assert [tuple(s) for s in got] == [tuple(s) for s in pyoxigraph.parse_query_results(tsv, format=tsv_format)]
 
 
 # --- limits through the app ---------------------------------------------------
@@ -242,6 +354,39 @@ def test_max_rows_through_http_sets_header():
         assert "X-SPARQL-Truncated" in r.headers
     finally:
         close_app(app)
+
+
+@pytest.fixture(scope="module")
+def million_triple_server(make_server):
+    """Default settings (row cap, time limit) over 10^6 triples in one guide graph."""
+    server = make_server({})
+    lines = "".join(f'<{EX}m{i}> <{EX}p{i % 7}> "{i}" <{EX}million> .\n' for i in range(1_000_000))
+    server.app.extensions["guidegraph.store"].bulk_load_nquads(lines.encode())
+    return server
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("media_type", ["application/sparql-results+json", "application/sparql-results+xml",
+                                        "text/csv", "text/tab-separated-values"])
+def test_an_unbounded_select_over_a_million_triples_is_cut_at_the_row_cap(million_triple_server, http, media_type):
+    from guidegraph.server.settings import Settings
+
+    cap = Settings().max_rows
+    # 10^12 solutions: without the cap applied while evaluating this runs into the time limit (503).
+    query = "SELECT ?s ?o ?t WHERE { ?s ?p ?o . ?t ?q ?v }"
+    url = million_triple_server.sparql + "?" + urllib.parse.urlencode({"query": query})
+    r = http("GET", url, headers={"Accept": media_type})
+    assert r.status == 200, r.body[:300]
+    assert r.media_type == media_type
+    assert str(cap) in r.headers["x-sparql-truncated"]
+    if media_type == "text/csv":
+        import csv
+        import io
+        rows = list(csv.reader(io.StringIO(r.text())))[1:]
+    else:
+        fmt = pyoxigraph.QueryResultsFormat.from_media_type(media_type)
+        rows = list(pyoxigraph.parse_query_results(r.body, format=fmt))
+    assert len(rows) == cap
 
 
 def test_unknown_setting_is_refused():

@@ -1,0 +1,64 @@
+"""Writing RDF graphs for people: known prefixes in Turtle and TriG, compacted JSON-LD.
+
+CONSTRUCT and DESCRIBE results and Graph Store reads go through here, from
+either store, so a graph looks the same whichever store produced it.
+pyoxigraph writes every format but JSON-LD, which it can only expand; JSON-LD
+is compacted by rdflib with the published context
+(``guidegraph.ontology.jsonld_context()``), embedded in the document so it
+reads offline.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from guidegraph.formats import RdfFormat
+from guidegraph.namespaces import PREFIXES
+from guidegraph.store.results import oxigraph_rdf_format
+
+# Formats whose writer declares prefixes; the others have no such notion.
+PREFIXED_FORMATS = frozenset({"turtle", "trig", "rdfxml"})
+
+
+def serialize_triples(triples: Iterable[ox.Triple], fmt: RdfFormat) -> bytes:
+    """One graph's triples in ``fmt`` (as the default graph of a dataset format)."""
+    if fmt.name == "jsonld":
+        return compact_jsonld(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+    target = oxigraph_rdf_format(fmt)
+    if fmt.datasets:
+        triples = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return _write(triples, fmt, target)
+
+
+def serialize_quads(quads: Iterable[ox.Quad], fmt: RdfFormat) -> bytes:
+    """Quads of one graph in a dataset format, keeping the graph name."""
+    if fmt.name == "jsonld":
+        return compact_jsonld(ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b"")
+    return _write(quads, fmt, oxigraph_rdf_format(fmt))
+
+
+def reserialize_ntriples(ntriples: bytes, fmt: RdfFormat) -> bytes:
+    """N-Triples from elsewhere (a remote store) in ``fmt``."""
+    if fmt.name == "ntriples":
+        return ntriples
+    return serialize_triples(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt)
+
+
+def compact_jsonld(ntriples: bytes) -> bytes:
+    """JSON-LD compacted with the published context."""
+    import rdflib
+
+    from guidegraph.ontology import jsonld_context
+
+    graph = rdflib.Graph()
+    if ntriples.strip():
+        graph.parse(data=ntriples, format="nt")
+    return graph.serialize(format="json-ld", context=jsonld_context(), indent=2).encode("utf-8")
+
+
+def _write(items, fmt: RdfFormat, target: ox.RdfFormat) -> bytes:
+    if fmt.name in PREFIXED_FORMATS:
+        return ox.serialize(items, format=target, prefixes=PREFIXES) or b""
+    return ox.serialize(items, format=target) or b""
