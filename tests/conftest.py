@@ -179,6 +179,12 @@ def remote_config(oxigraph_url: str, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
+def scratch_remote_config(oxigraph_scratch_server) -> dict:
+    """Settings for a remote store on the scratch Oxigraph server (add your own to a copy)."""
+    return remote_config(oxigraph_scratch_server)
+
+
+@pytest.fixture(scope="session")
 def remote_protocol_app(oxigraph_server):
     app = create_app(remote_config(oxigraph_server, timeout=10))
     load_protocol_graphs(app.extensions["guidegraph.store"])
