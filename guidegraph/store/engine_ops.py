@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from guidegraph.store.dataset_clause import has_dataset_clause
-from guidegraph.store.graph_output import serialize_quads, serialize_triples
+from guidegraph.store.graph_output import dump_graph, serialize_query_triples
 from guidegraph.store.results import capped_solutions, rdf_format_by_name, result_format_by_name
 
 
@@ -62,7 +62,7 @@ class EngineOps:
             fmt = result_format_by_name(result_format)
             return results.serialize(format=fmt.oxigraph), fmt.media_type, None, False
         rdf = rdf_format_by_name(graph_format)
-        return serialize_triples(results, rdf), rdf.media_type, None, False
+        return serialize_query_triples(results, rdf), rdf.media_type, None, False
 
     def update(self, sparql: str, base_iri: str | None) -> None:
         self.store.update(sparql, base_iri=base_iri)
@@ -76,12 +76,7 @@ class EngineOps:
     def get_graph(self, graph: str | None, rdf_format: str) -> bytes | None:
         if graph is not None and not self.store.contains_named_graph(ox.NamedNode(graph)):
             return None
-        rdf = rdf_format_by_name(rdf_format)
-        quads = self.store.quads_for_pattern(None, None, None, _graph_name(graph))
-        if rdf.datasets:
-            # Dataset formats carry the graph name, so write the quads of that graph.
-            return serialize_quads(quads, rdf)
-        return serialize_triples((q.triple for q in quads), rdf)
+        return dump_graph(self.store, graph, rdf_format_by_name(rdf_format))
 
     def triple_count(self, graph: str | None) -> int:
         if graph is None:

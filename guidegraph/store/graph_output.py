@@ -39,6 +39,24 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: RdfFormat) -> bytes:
     return _write(quads, fmt, oxigraph_rdf_format(fmt))
 
 
+def serialize_query_triples(results: ox.QueryTriples, fmt: RdfFormat) -> bytes:
+    """A CONSTRUCT or DESCRIBE result; formats without prefixes keep pyoxigraph's own writer."""
+    if fmt.name in PREFIXED_FORMATS or fmt.name == "jsonld":
+        return serialize_triples(results, fmt)
+    return results.serialize(format=oxigraph_rdf_format(fmt))
+
+
+def dump_graph(store: ox.Store, graph: str | None, fmt: RdfFormat) -> bytes:
+    """One stored graph (None = the default graph); dataset formats keep its name."""
+    name = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+    if fmt.name == "jsonld":
+        return compact_jsonld(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b"")
+    if fmt.datasets:
+        return serialize_quads(store.quads_for_pattern(None, None, None, name), fmt)
+    prefixes = PREFIXES if fmt.name in PREFIXED_FORMATS else None
+    return store.dump(format=oxigraph_rdf_format(fmt), from_graph=name, prefixes=prefixes) or b""
+
+
 def reserialize_ntriples(ntriples: bytes, fmt: RdfFormat) -> bytes:
     """N-Triples from elsewhere (a remote store) in ``fmt``."""
     if fmt.name == "ntriples":

@@ -231,7 +231,7 @@ def _by_value(row: dict) -> dict:
     for k, v in row.items():
         if v[0] == "literal" and v[2] in NUMERIC:
             try:
-                value = Decimal(v[1].replace("E", "e")) if v[2] != f"http://www.w3.org/2001/XMLSchema#double" else float(v[1])
+                value = Decimal(v[1].replace("E", "e")) if v[2] != "http://www.w3.org/2001/XMLSchema#double" else float(v[1])
                 out[k] = ("number", v[2], str(Decimal(value).normalize()) if not isinstance(value, float) else repr(value))
                 continue
             except (InvalidOperation, ValueError):
