@@ -9,6 +9,8 @@ import urllib.parse
 
 import pyoxigraph
 import pytest
+import rdflib
+import rdflib.compare
 
 from guidegraph.errors import UsageError
 from guidegraph.server import create_app
@@ -16,9 +18,11 @@ from guidegraph.server.app import close_app
 from guidegraph.store import Dataset, QuerySyntaxError, QueryTimeout, open_store
 from guidegraph.store.dataset_clause import query_dataset
 from guidegraph.store.embedded import readable_syntax_message
+from guidegraph.store.jsonld_writer import compact_jsonld_bytes, grouped_by_subject
 from guidegraph.store.results import capped_solutions, count_rows_upper_bound, result_format_by_name, scan_query, tsv_as
 
 EX = "http://example.org/"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def nquads(graph: str, n: int, prefix: str = "s") -> bytes:
@@ -483,3 +487,81 @@ def test_a_closed_store_refuses_instead_of_hanging(tmp_path):
     with pytest.raises(StoreUnavailable):
         s.triple_count()
     assert time.monotonic() - started < 5
+
+
+# --- compacted JSON-LD ----------------------------------------------------------
+
+def _jsonld_round_trip(document: bytes) -> tuple[set, rdflib.Graph]:
+    """The document read back by two independent JSON-LD parsers."""
+    by_oxigraph = {q.triple for q in pyoxigraph.parse(document, format=pyoxigraph.RdfFormat.JSON_LD)}
+    return by_oxigraph, rdflib.Graph().parse(data=document, format="json-ld")
+
+
+def _as_rdflib(triples) -> rdflib.Graph:
+    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+    return rdflib.Graph().parse(data=data, format="nt")
+
+
+def test_compact_jsonld_of_every_seed_guide_reads_back_as_the_same_graph():
+    from guidegraph.ingest.to_rdf import corpus_nquads
+    from guidegraph.ontology import jsonld_context
+
+    seed = pyoxigraph.Store()
+    seed.bulk_load(input=corpus_nquads(), format=pyoxigraph.RdfFormat.N_QUADS)
+    graphs = list(seed.named_graphs())
+    assert len(graphs) >= 5
+    for name in graphs:
+        triples = grouped_by_subject(q.triple for q in seed.quads_for_pattern(None, None, None, name))
+        document = compact_jsonld_bytes(triples, jsonld_context())
+        by_oxigraph, by_rdflib = _jsonld_round_trip(document)
+        assert by_oxigraph == set(triples), name
+        assert len(by_rdflib) == len(triples), name
+        nodes = json.loads(document)["@graph"]
+        # one node object per subject (given grouped triples), every IRI under a known namespace compacted
+        assert len(nodes) == len({t.subject for t in triples})
+        assert all(node["@id"].startswith("gg:") or node["@id"].startswith("http") for node in nodes)
+        keys = {key for node in nodes for key in node}
+        assert "@type" in keys and all(":" in k or k.startswith("@") for k in keys)
+        assert not any(k.startswith(("https://w3id.org/guidegraph/ontology#", "http://www.w3.org/2004/02/skos/core#")) for k in keys)
+
+
+def test_compact_jsonld_keeps_every_kind_of_term():
+    from guidegraph.namespaces import PREFIXES
+
+    gg, xsd = PREFIXES["gg"], PREFIXES["xsd"]
+    n, bnode = pyoxigraph.NamedNode, pyoxigraph.BlankNode("b1")
+    lit = pyoxigraph.Literal
+    triples = [
+        pyoxigraph.Triple(n(f"{gg}a"), n(f"{gg}label"), lit("指南", language="zh")),
+        pyoxigraph.Triple(n(f"{gg}a"), n(f"{gg}label"), lit("guide", language="en")),
+        pyoxigraph.Triple(n(f"{gg}a"), n(f"{gg}label"), lit("نص", language="ar", direction=pyoxigraph.BaseDirection.RTL)),
+        pyoxigraph.Triple(n(f"{gg}a"), n(f"{gg}amount"), lit("2.50", datatype=n(f"{xsd}decimal"))),
+        pyoxigraph.Triple(n(f"{gg}a"), n(f"{gg}note"), lit('plain "quoted"\nline')),
+        pyoxigraph.Triple(n(f"{gg}a"), n(f"{gg}part"), bnode),
+        pyoxigraph.Triple(n(f"{gg}a"), n(f"{RDF_NS}type"), n(f"{gg}Guide")),
+        pyoxigraph.Triple(n(f"{gg}a"), n(f"{RDF_NS}type"), bnode),
+        pyoxigraph.Triple(bnode, n(f"{RDF_NS}type"), lit("a literal class")),
+        pyoxigraph.Triple(bnode, n(f"{gg}//odd"), n("urn:x:1")),  # "gg:" + "//odd" would read as an IRI
+        pyoxigraph.Triple(n("http://elsewhere.example/x"), n("http://elsewhere.example/p"), n(f"{gg}")),
+        pyoxigraph.Triple(n(f"{gg}a"), n(f"{gg}later"), lit("a second node object for gg:a")),
+    ]
+    document = compact_jsonld_bytes(triples, PREFIXES)
+    by_oxigraph, by_rdflib = _jsonld_round_trip(document)
+    assert by_oxigraph == set(triples)
+    without_direction = [t for t in triples if not (isinstance(t.object, pyoxigraph.Literal) and t.object.direction)]
+    expected = _as_rdflib(without_direction)
+    expected.add((rdflib.URIRef(f"{gg}a"), rdflib.URIRef(f"{gg}label"), rdflib.Literal("نص", lang="ar")))  # rdflib drops @direction
+    assert rdflib.compare.isomorphic(by_rdflib, expected)
+    text = document.decode()
+    assert '"@id": "gg:a"' in text and '"gg:label": [{"@value": "指南", "@language": "zh"}' in text
+    assert '"gg:note": "plain \\"quoted\\"\\nline"' in text
+    assert '"@type": ["gg:Guide", "_:b1"]' in text
+    assert f'"{gg}//odd"' in text
+
+
+def test_an_iri_that_would_read_as_a_compact_iri_is_refused():
+    from guidegraph.namespaces import PREFIXES
+
+    triple = pyoxigraph.Triple(pyoxigraph.NamedNode("gg:not-ours"), pyoxigraph.NamedNode("http://e/p"), pyoxigraph.Literal("x"))
+    with pytest.raises(ValueError, match="compact IRI"):
+        compact_jsonld_bytes([triple], PREFIXES)
