@@ -559,6 +559,14 @@ def test_compact_jsonld_keeps_every_kind_of_term():
     assert f'"{gg}//odd"' in text
 
 
+def test_only_prefixes_ending_in_a_gen_delim_compact_iris():
+    from guidegraph.store.jsonld_writer import IriCompactor
+
+    compactor = IriCompactor({"ex": "http://example.org/", "word": "http://example.org/wo"})
+    assert compactor.compact("http://example.org/word") == "ex:word"  # never "word:rd"
+    assert compactor.compact("http://elsewhere.example/x") == "http://elsewhere.example/x"
+
+
 def test_an_iri_that_would_read_as_a_compact_iri_is_refused():
     from guidegraph.namespaces import PREFIXES
 

@@ -22,15 +22,19 @@ import pyoxigraph as ox
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+GEN_DELIMS = ":/?#[]@"
 
 
 class IriCompactor:
     """IRI compaction against a context of prefix definitions."""
 
     def __init__(self, prefixes: dict[str, str]) -> None:
-        # Longest namespace first, so the most specific prefix wins.
-        self._prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
-        self._terms = set(prefixes)
+        # JSON-LD 1.1 expands "p:x" only for a term whose IRI ends in a gen-delim
+        # character (the prefix flag of a simple term definition), so only those
+        # may be used. Longest namespace first, so the most specific prefix wins.
+        usable = {p: ns for p, ns in prefixes.items() if ns and ns[-1] in GEN_DELIMS}
+        self._prefixes = sorted(usable.items(), key=lambda item: -len(item[1]))
+        self._terms = set(usable)
 
     def compact(self, iri: str) -> str:
         for prefix, namespace in self._prefixes:
