@@ -5,7 +5,8 @@
 - ``oxigraph_server`` runs the real Oxigraph server binary (from the venv);
 - ``protocol_app`` / ``protocol_server`` hold the W3C protocol fixture graphs,
   read-only; ``writable_server`` has a write token and starts empty;
-- ``endpoint`` is parametrised over the embedded and the remote store.
+- ``endpoint`` is parametrised over the embedded and the remote store;
+- ``scratch_remote_config`` is the remote store setting for the scratch Oxigraph.
 """
 
 from __future__ import annotations
