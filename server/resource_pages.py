@@ -22,16 +22,15 @@ from collections import OrderedDict
 from threading import Lock
 from urllib.parse import quote, urlencode
 
-import pyoxigraph as ox
 from flask import Flask, Response, current_app, redirect, render_template, request
 
 from guidegraph.formats import RdfFormat
-from guidegraph.namespaces import PREFIXES
 from guidegraph.server.describe import Description, describe, incoming_query, source_excerpts
 from guidegraph.server.representation import HTML_SUFFIX, TWIN_SUFFIXES, Twins, choose, not_acceptable, represent, split_suffix
 from guidegraph.server.resource_view import build_page
 from guidegraph.server.settings import Settings
 from guidegraph.store.base import GraphStore
+from guidegraph.store.graph_output import serialize_triples
 
 DOC_PATH = "/doc/"
 _IRI_SAFE = "/-._~"  # what the mapping leaves unescaped in the IRIs it mints (guidegraph.iris)
@@ -75,20 +74,8 @@ def iri_for(rest: str) -> str:
 
 
 def rdf_bytes(description: Description, fmt: RdfFormat) -> bytes:
-    """The description in ``fmt``: pyoxigraph writes the line formats and Turtle/TriG (with our
-    prefixes), rdflib JSON-LD (compacted with our context) and RDF/XML."""
-    triples = list(description.triples)
-    if fmt.writer == "oxigraph":
-        statements = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples] if fmt.datasets else triples
-        prefixes = None if fmt.name in ("ntriples", "nquads") else dict(PREFIXES)
-        return ox.serialize(statements, format=fmt.oxigraph_format, prefixes=prefixes)
-    from rdflib import Graph
-
-    from guidegraph.rdf_io import serialize_graph
-
-    graph = Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    return serialize_graph(graph, fmt)
+    """The description in ``fmt``, written as CONSTRUCT results are (our prefixes, compacted JSON-LD)."""
+    return serialize_triples(description.triples, fmt)
 
 
 def _twins(description: Description, doc_stem: str) -> Twins:
