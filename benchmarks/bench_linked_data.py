@@ -46,15 +46,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_measured(cmd: list[str], **kwargs) -> tuple[float, int]:
+# Linux keeps a process's peak RSS across exec, so a command started straight from this
+# (large) process would report this process's size. A small launcher runs it instead and
+# reports the peak of the command and the children it waited for.
+_LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, status)
+"""
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of ``cmd`` and the children it waited for."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        raise RuntimeError(f"{cmd[0]} failed: {proc.stderr.read().decode()[-500:]}")
-    return elapsed, usage.ru_maxrss
+    done = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], capture_output=True, text=True, check=True)
+    elapsed, rss, status = done.stdout.split()
+    if int(status) != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {done.stderr[-500:]}")
+    return float(elapsed), int(rss)
 
 
 def build_store(data_dir: Path, triples: int, port: int) -> int:

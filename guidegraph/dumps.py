@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from guidegraph.namespaces import PREFIXES
 from guidegraph.store.base import GraphStore
 
 CHECKSUMS = "SHA256SUMS"
+PARALLEL_WRITES = 2
 INDEX = "index.json"
 
 
@@ -104,8 +106,7 @@ def write_dumps(store: GraphStore, directory: str | os.PathLike[str], base_iri: 
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     graphs = store.named_graphs()
-    written = []
-    for spec in dump_plan(graphs, base):
+    def write(spec: DumpFile) -> DumpFile:
         path = target / spec.name
         if spec.name == "ontology.ttl":
             _write_ontology(path)
@@ -119,7 +120,12 @@ def write_dumps(store: GraphStore, directory: str | os.PathLike[str], base_iri: 
             else:
                 selection = [None, *graphs]  # the default graph too: an empty one writes nothing
             store.dump_to_file(str(path), spec.format_name, selection, spec.compression == "gzip", prefixes)
-        written.append(DumpFile(**{**asdict(spec), "byte_size": path.stat().st_size, "sha256": _sha256(path)}))
+        return DumpFile(**{**asdict(spec), "byte_size": path.stat().st_size, "sha256": _sha256(path)})
+
+    # The store writes while holding no lock of ours, so files are written two at a time (this
+    # machine's cores); the large whole-dataset files first, so they do not finish last alone.
+    with ThreadPoolExecutor(max_workers=PARALLEL_WRITES) as pool:
+        written = list(pool.map(write, dump_plan(graphs, base)))
     sums = "".join(f"{f.sha256}  {f.name}\n" for f in written)
     write_atomic(target / CHECKSUMS, sums.encode("utf-8"))
     write_atomic(target / INDEX, json.dumps([asdict(f) for f in written], ensure_ascii=False, indent=1).encode("utf-8"))

@@ -27,6 +27,9 @@ from flask import Flask, Response, current_app, redirect, render_template, reque
 from guidegraph.formats import RdfFormat
 from guidegraph.server.describe import Description, describe, incoming_query, source_excerpts
 from guidegraph.server.representation import HTML_SUFFIX, TWIN_SUFFIXES, Twins, choose, not_acceptable, represent, split_suffix
+from guidegraph.namespaces import GG
+from guidegraph.server.guide_outline import guide_outline, programme_funding
+from guidegraph.server.result_table import local_href
 from guidegraph.server.resource_view import build_page
 from guidegraph.server.settings import Settings
 from guidegraph.store.base import GraphStore
@@ -84,10 +87,15 @@ def _twins(description: Description, doc_stem: str) -> Twins:
     def html() -> str:
         excerpts = source_excerpts(_store(), description.iri)
         page = build_page(description, excerpts, settings.data_base_iri, settings.resource_path)
+        outline, funding = [], []
+        if any(t.iri == str(GG.GuideDocument) for t in page.types):
+            outline = guide_outline(_store(), description.iri)
+            funding = programme_funding(_store(), description.iri)
         return render_template(
             "resource.html", page=page, doc_stem=doc_stem, rdf_suffixes=TWIN_SUFFIXES,
             base_iri=settings.data_base_iri, resource_path=settings.resource_path,
-            incoming_query=incoming_query(description.iri),
+            incoming_query=incoming_query(description.iri), outline=outline, funding=funding,
+            local_href=lambda iri: local_href(iri, settings.data_base_iri, settings.resource_path),
         )
 
     return Twins(html=html, rdf=lambda fmt: rdf_bytes(description, fmt), key=description.iri)

@@ -111,7 +111,9 @@ class Linker:
 
     def link(self, iri: str) -> Link:
         known = self.labels.get(iri) or ontology_labels().get(iri) or {}
-        text, lang = pick_label(known, qname(iri))
+        # unlabelled resources of ours are named by their path below the base (shorter than the IRI)
+        fallback = iri[len(self.base):] if iri.startswith(self.base) else qname(iri)
+        text, lang = pick_label(known, fallback)
         return Link(self.href(iri), text, iri, lang)
 
 
