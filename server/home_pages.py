@@ -190,6 +190,12 @@ def home_json() -> Response:
     return response
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page declares; it is our SVG icon."""
+    return current_app.send_static_file("favicon.svg")
+
+
 def install(app: Flask) -> None:
     app.extensions["guidegraph.home"] = HomeCache()
     app.register_blueprint(bp)
