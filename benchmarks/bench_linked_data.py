@@ -4,8 +4,9 @@ One run builds a guide-shaped store of at least N triples (default 1,000,000;
 the seed guides' real outlines, renumbered: tests/synthetic_corpus.py), then
 prints one table:
 
-- resource page latency, p50 and p99 over a sample of every resource kind:
-  the HTML page, the Turtle description, and our SPARQL endpoint answering
+- page latency, p50 and p99, with the server's page cache on and off: the
+  home page, guide pages, and resource pages (HTML and Turtle) over a sample
+  of every resource kind, next to our SPARQL endpoint answering
   ``DESCRIBE <iri>`` (the floor a page stands on);
 - dump throughput (quads/s) and peak memory (max RSS of the process tree)
   of ``guidegraph dump`` (all the dump files) and of the N-Quads file alone,
@@ -102,14 +103,18 @@ def get(url: str, accept: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def iris_of_kind(endpoint: str, kind: str, limit: int = 2000) -> list[str]:
+    query = f"SELECT ?x WHERE {{ ?x a <https://w3id.org/guidegraph/ontology#{kind}> }} LIMIT {limit}"
+    url = endpoint + "?" + urllib.parse.urlencode({"query": query})
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})) as r:
+        return [b["x"]["value"] for b in json.load(r)["results"]["bindings"]]
+
+
 def sample_iris(endpoint: str, per_kind: int, seed: int = 3) -> list[str]:
     rng = random.Random(seed)
     out = []
     for kind in KINDS:
-        query = f"SELECT ?x WHERE {{ ?x a <https://w3id.org/guidegraph/ontology#{kind}> }} LIMIT 2000"
-        url = endpoint + "?" + urllib.parse.urlencode({"query": query})
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})) as r:
-            rows = [b["x"]["value"] for b in json.load(r)["results"]["bindings"]]
+        rows = iris_of_kind(endpoint, kind)
         out += rng.sample(rows, min(per_kind, len(rows)))
     rng.shuffle(out)
     return out
@@ -119,6 +124,38 @@ def percentiles(values: list[float]) -> tuple[float, float]:
     values = sorted(values)
     p99 = values[min(len(values) - 1, int(round(0.99 * (len(values) - 1))))]
     return statistics.median(values), p99
+
+
+def measure_pages(guidegraph: str, data: Path, port: int, per_kind: int, cache: bool) -> list[tuple]:
+    """p50/p99 of the home page, guide pages and resource pages on a fresh server."""
+    flags = [] if cache else ["--no-page-cache"]
+    server = subprocess.Popen([guidegraph, "serve", "--port", str(port), "--data-dir", str(data), "--no-corpus", *flags],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    label = "cache on" if cache else "cache off"
+    rows = []
+    try:
+        origin = f"http://127.0.0.1:{port}"
+        wait_up(origin + "/health")
+        base = BASE.format(port=port)
+        iris = sample_iris(origin + "/sparql", per_kind)
+        guides = iris_of_kind(origin + "/sparql", "GuideDocument")
+        get(origin + "/", "text/html")  # the first home page computes the guide table
+        requests = [
+            ("SPARQL DESCRIBE <iri> (floor)", [origin + "/sparql?" + urllib.parse.urlencode({"query": f"DESCRIBE <{i}>"}) for i in iris], "text/turtle"),
+            ("home page", [origin + "/"] * 50, "text/html"),
+            ("guide page, HTML", [origin + "/doc/" + g[len(base):] + ".html" for g in guides[:40]] * 2, "text/html"),
+            ("resource page, Turtle", [origin + "/doc/" + i[len(base):] + ".ttl" for i in iris] * 2, "text/turtle"),
+            ("resource page, HTML", [origin + "/doc/" + i[len(base):] + ".html" for i in iris] * 2, "text/html"),
+        ]
+        for name, urls, accept in requests:
+            times = [get(url, accept) for url in urls]
+            p50, p99 = percentiles(times)
+            rows.append((f"{name} ({label}; each page twice)" if "page" in name and name != "home page" else f"{name} ({label})",
+                         len(times), f"{p50:.1f}", f"{p99:.1f}"))
+    finally:
+        server.terminate()
+        server.wait(60)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,30 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     same = (work / "gg.nq").stat().st_size == (work / "ox.nq").stat().st_size
     print(f"N-Quads from guidegraph and oxigraph: {'same size' if same else 'sizes differ'}", file=sys.stderr)
 
-    # resource pages on a running server
-    server = subprocess.Popen([guidegraph, "serve", "--port", str(port), "--data-dir", str(data), "--no-corpus"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # pages on a running server, with the page cache on and off
     page_rows = []
     try:
-        origin = f"http://127.0.0.1:{port}"
-        wait_up(origin + "/health")
-        iris = sample_iris(origin + "/sparql", args.sample)
-        base = BASE.format(port=port)
-        for iri in iris[:20]:  # warm the engine's caches, not our description cache (timed runs use other IRIs)
-            get(origin + "/sparql?" + urllib.parse.urlencode({"query": f"DESCRIBE <{iri}>"}), "text/turtle")
-        timed = iris[20:]
-        for label, make, accept in (
-            ("SPARQL DESCRIBE <iri> (floor)", lambda i: origin + "/sparql?" + urllib.parse.urlencode({"query": f"DESCRIBE <{i}>"}), "text/turtle"),
-            ("resource page, Turtle", lambda i: origin + "/doc/" + i[len(base):] + ".ttl", "text/turtle"),
-            ("resource page, HTML", lambda i: origin + "/doc/" + i[len(base):] + ".html", "text/html"),
-            ("resource page, HTML again (cached description)", lambda i: origin + "/doc/" + i[len(base):] + ".html", "text/html"),
-        ):
-            times = [get(make(iri), accept) for iri in timed]
-            p50, p99 = percentiles(times)
-            page_rows.append((label, len(times), f"{p50:.1f}", f"{p99:.1f}"))
+        for cache in (True, False):
+            page_rows += measure_pages(guidegraph, data, port, args.sample, cache)
     finally:
-        server.terminate()
-        server.wait(60)
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"\n## Linked data at {quads:,} quads ({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()})\n")

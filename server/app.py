@@ -12,6 +12,7 @@ from guidegraph.server import (
     canned_queries, catalog_pages, dumps_pages, errors, graph_store, health, home_pages, http, i18n, ontology_pages,
     openapi, query_page, resource_pages, sparql, static_assets,
 )
+from guidegraph.server.page_cache import VersionedCache
 from guidegraph.server.settings import Settings
 from guidegraph.store import GraphStore, open_store
 
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(query_page.bp)
     app.register_blueprint(static_assets.bp)
+    app.extensions["guidegraph.pages"] = VersionedCache(settings.page_cache)
     resource_pages.install(app, settings)
     dumps_pages.install(app, store, settings)
     catalog_pages.install(app)

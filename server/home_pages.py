@@ -9,7 +9,6 @@ so the table works without JavaScript and every view has a URL.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import asdict, dataclass, field
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
@@ -82,22 +81,6 @@ def guide_rows(store: GraphStore) -> list[GuideRow]:
     return sorted(guides.values(), key=lambda g: (-(g.year or 0), g.jurisdiction, g.title))
 
 
-class HomeCache:
-    """The guide rows of the current dataset version."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._key: tuple | None = None
-        self._rows: list[GuideRow] = []
-
-    def rows(self, store: GraphStore) -> list[GuideRow]:
-        key = (store.version.token, store.version.counter) if store.tracks_version else None
-        with self._lock:
-            if key is None or key != self._key:
-                self._rows, self._key = guide_rows(store), key
-            return list(self._rows)
-
-
 @dataclass(frozen=True)
 class View:
     """What the reader asked to see: filters and the sort."""
@@ -148,7 +131,8 @@ def _totals(rows: list[GuideRow]) -> dict[str, int]:
 
 
 def _home_rows() -> list[GuideRow]:
-    return current_app.extensions["guidegraph.home"].rows(current_app.extensions["guidegraph.store"])
+    store = current_app.extensions["guidegraph.store"]
+    return current_app.extensions["guidegraph.pages"].get_or_make(store, "home-rows", lambda: guide_rows(store))
 
 
 @bp.get("/")
@@ -164,10 +148,15 @@ def home() -> Response:
     }
     from guidegraph.server.i18n import current_language
 
-    response = Response(render_template(
-        "home.html", rows=shown, total_rows=len(rows), totals=_totals(rows), view=view, choices=choices,
-        level_labels=LEVEL_LABELS[current_language()], base_iri=settings.data_base_iri, resource_path=settings.resource_path,
-    ), content_type="text/html; charset=utf-8")
+    def render() -> str:
+        return render_template(
+            "home.html", rows=shown, total_rows=len(rows), totals=_totals(rows), view=view, choices=choices,
+            level_labels=LEVEL_LABELS[current_language()], base_iri=settings.data_base_iri, resource_path=settings.resource_path,
+        )
+
+    store = current_app.extensions["guidegraph.store"]
+    body = current_app.extensions["guidegraph.pages"].get_or_make(store, ("home", view, current_language()), render)
+    response = Response(body, content_type="text/html; charset=utf-8")
     response.headers["Link"] = '</.json>; rel="alternate"; type="application/json", </catalog>; rel="describedby"; type="text/turtle"'
     response.vary.add("Cookie")
     return response
@@ -197,5 +186,4 @@ def favicon() -> Response:
 
 
 def install(app: Flask) -> None:
-    app.extensions["guidegraph.home"] = HomeCache()
     app.register_blueprint(bp)

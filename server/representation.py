@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 
 from guidegraph.formats import RDF_FORMATS, RdfFormat
 from guidegraph.server.caching import not_modified, validators_for, with_validators
@@ -90,10 +90,15 @@ def represent(twins: Twins, stem_url: str, suffix: str | None) -> Response:
     validators = validators_for(store, f"{twins.key}|{name}|{request.cookies.get('lang', '')}")
     if not_modified(validators):
         response = with_validators(Response(status=304), validators)
-    elif chosen == "html":
-        response = Response(twins.html(), content_type="text/html; charset=utf-8")
     else:
-        response = Response(twins.rdf(chosen), content_type=chosen.charset_media_type)
+        pages = current_app.extensions["guidegraph.pages"]
+        lang = g.get("lang", "zh")
+        if chosen == "html":
+            body = pages.get_or_make(store, (twins.key, "html", lang), twins.html)
+            response = Response(body, content_type="text/html; charset=utf-8")
+        else:
+            body = pages.get_or_make(store, (twins.key, chosen.name), lambda: twins.rdf(chosen))
+            response = Response(body, content_type=chosen.charset_media_type)
     response.headers["Link"] = ", ".join(alternate_links(twins, stem_url))
     if suffix is None:
         response.vary.add("Accept")

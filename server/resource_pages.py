@@ -18,13 +18,12 @@ rewriting at all.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from threading import Lock
 from urllib.parse import quote, urlencode
 
 from flask import Flask, Response, current_app, redirect, render_template, request
 
 from guidegraph.formats import RdfFormat
+from guidegraph.server.page_cache import VersionedCache
 from guidegraph.server.describe import Description, describe, incoming_query, source_excerpts
 from guidegraph.server.representation import HTML_SUFFIX, TWIN_SUFFIXES, Twins, choose, not_acceptable, represent, split_suffix
 from guidegraph.namespaces import GG
@@ -39,36 +38,18 @@ DOC_PATH = "/doc/"
 _IRI_SAFE = "/-._~"  # what the mapping leaves unescaped in the IRIs it mints (guidegraph.iris)
 
 
-class DescriptionCache:
-    """Recent descriptions, valid for one dataset version (any write empties it)."""
-
-    def __init__(self, size: int = 512):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, store: GraphStore, iri: str) -> Description:
-        if not store.tracks_version:
-            return describe(store, iri)
-        key = (store.version.token, store.version.counter, iri)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        found = describe(store, iri)
-        with self._lock:
-            self._items[key] = found
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return found
-
-
 def _settings() -> Settings:
     return current_app.extensions["guidegraph.settings"]
 
 
 def _store() -> GraphStore:
     return current_app.extensions["guidegraph.store"]
+
+
+def _description(iri: str) -> Description:
+    # a description's size is about its triples' (a few hundred bytes each)
+    return current_app.extensions["guidegraph.descriptions"].get_or_make(
+        _store(), iri, lambda: describe(_store(), iri), size=None)
 
 
 def iri_for(rest: str) -> str:
@@ -134,7 +115,7 @@ def resource(rest: str) -> Response:
     special = _special(iri)
     if special is not None:
         return special
-    description = current_app.extensions["guidegraph.descriptions"].get(_store(), iri)
+    description = _description(iri)
     if not description.exists:
         return _not_found(iri, None)
     twins = _twins(description, DOC_PATH + quote(rest, safe=_IRI_SAFE))
@@ -151,7 +132,7 @@ def document(rest: str) -> Response:
     """``/doc/X`` (negotiated) and ``/doc/X.ttl`` etc.: the description of ``{base}X``."""
     stem, suffix = split_suffix(rest)
     iri = iri_for(stem)
-    description = current_app.extensions["guidegraph.descriptions"].get(_store(), iri)
+    description = _description(iri)
     if not description.exists:
         return _not_found(iri, suffix)
     doc_stem = DOC_PATH + quote(stem, safe=_IRI_SAFE)
@@ -159,6 +140,6 @@ def document(rest: str) -> Response:
 
 
 def install(app: Flask, settings: Settings) -> None:
-    app.extensions["guidegraph.descriptions"] = DescriptionCache()
+    app.extensions["guidegraph.descriptions"] = VersionedCache(settings.page_cache, budget=32 * 1024 * 1024)
     app.add_url_rule(settings.resource_path + "<path:rest>", "resource", resource, methods=["GET", "HEAD"])
     app.add_url_rule(DOC_PATH + "<path:rest>", "document", document, methods=["GET", "HEAD"])

@@ -353,3 +353,25 @@ def test_a_crawler_from_the_catalog_reaches_every_guide_programme_and_direction(
     missing = {row["x"] for row in wanted} - seen
     assert not missing, sorted(missing)[:10]
     assert len(wanted) > 400  # 5 guides, their programmes and directions
+
+
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_pages_follow_every_write_with_the_page_cache_on_or_off(page_cache):
+    store = open_store({})
+    app = create_app({"store_instance": store, "base_iri": BASE, "write_token": "t", "page_cache": page_cache})
+    try:
+        client = app.test_client()
+        target = "/graph-store?" + urllib.parse.urlencode({"graph": BASE + "g/graph"})
+        for label in ("第一版", "第二版"):
+            body = f'<{BASE}thing> <http://www.w3.org/2000/01/rdf-schema#label> "{label}"@zh .'.encode()
+            put = client.put(target, data=body, headers={"Content-Type": "application/n-triples", "Authorization": "Bearer t"})
+            assert put.status_code in (201, 204)
+            for _ in range(2):  # the second read may come from the cache: it must be as current
+                page = client.get("/doc/thing.html").get_data(as_text=True)
+                assert label in page
+                turtle = client.get("/doc/thing.ttl").get_data(as_text=True)
+                assert label in turtle
+        assert (app.extensions["guidegraph.pages"].used > 0) is page_cache
+    finally:
+        close_app(app)
+        store.close()

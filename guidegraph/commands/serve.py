@@ -32,6 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base-iri", default=os.environ.get("GUIDEGRAPH_BASE_IRI"),
                    help="IRI base of the published data; default: what the data directory was loaded with, "
                    "else this server's own http://HOST:PORT/id/ so every IRI dereferences here")
+    p.add_argument("--no-page-cache", action="store_true", help="render every page afresh (by default pages are kept for the dataset version)")
     p.add_argument("--threads", type=int, default=8, help="waitress worker threads (default 8)")
     p.set_defaults(run=run)
 
@@ -55,6 +56,7 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         "union_default_graph": not args.no_union_default_graph,
         "load_corpus": args.store == "embedded" and not args.no_corpus,
         "base_iri": args.base_iri,
+        "page_cache": not args.no_page_cache,
     }
 
 
