@@ -123,6 +123,25 @@ class EngineOps:
         return "pong"
 
 
+def _write_compact_jsonld(store: ox.Store, graphs: list[str | None], out) -> bool:
+    """JSON-LD compacted with our context, streamed node by node; False when the context
+    is not one the streaming writer handles (pyoxigraph then writes it expanded)."""
+    import io
+
+    from guidegraph.ontology import jsonld_context
+    from guidegraph.store.jsonld_writer import is_prefix_context, write_compact_jsonld
+
+    context = jsonld_context()
+    if not is_prefix_context(context):
+        return False
+    text = io.TextIOWrapper(out, encoding="utf-8")
+    triples = (q.triple for graph in graphs for q in store.quads_for_pattern(None, None, None, _graph_name(graph)))
+    write_compact_jsonld(triples, context, text)
+    text.flush()
+    text.detach()
+    return True
+
+
 def write_dump(store: ox.Store, path: str, rdf_format: str, graphs: list[str | None] | None, compress: bool,
                prefixes: dict[str, str] | None) -> int:
     """Stream ``graphs`` (None: the whole dataset, in a dataset format) of ``store`` to ``path``,
@@ -136,7 +155,9 @@ def write_dump(store: ox.Store, path: str, rdf_format: str, graphs: list[str | N
     with open(tmp, "wb") as raw:
         out = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) if compress else raw
         try:
-            if graphs is None:
+            if rdf_format == "jsonld" and graphs is not None and _write_compact_jsonld(store, graphs, out):
+                pass
+            elif graphs is None:
                 store.dump(out, fmt, prefixes=prefixes)
             else:
                 for graph in graphs:
