@@ -12,6 +12,7 @@ into a scratch folder at scoring time.
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -78,7 +79,7 @@ def build_pdf(paragraphs: list[tuple[str, str]], path: Path, footer: str = "— 
             self.cell(0, 10, footer.format(page=self.page_no()), align="C")
 
     pdf = GuidePDF(format="A4")
-    pdf.set_creation_date(False)
+    pdf.set_creation_date(datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc))  # reproducible bytes
     pdf.add_font("cjk", fname=cjk_font())
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
