@@ -33,6 +33,7 @@ class GG(DefinedNamespace):
     EligibilityRule: URIRef
     Field: URIRef
     FieldSection: URIRef
+    ForwardingNotice: URIRef
     FundingAmount: URIRef
     FundingScope: URIRef
     GuideDocument: URIRef
@@ -101,6 +102,7 @@ class GG(DefinedNamespace):
     date: URIRef
     dateTime: URIRef
     declaredDirectionCount: URIRef
+    declaredDirectionTotal: URIRef
     declaredProjectCount: URIRef
     declaredProjectCountMax: URIRef
     docNumber: URIRef
@@ -125,6 +127,7 @@ class GG(DefinedNamespace):
     startChar: URIRef
     startLine: URIRef
     subtitle: URIRef
+    suppliedByReviewer: URIRef
     symbol: URIRef
     telephone: URIRef
     text: URIRef

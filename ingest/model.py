@@ -288,6 +288,10 @@ class Outline:
     offices: list[Office] = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
     warnings: list[str] = field(default_factory=list)
+    # what the guide as a whole declares: {"directions": {...}, "fields": {...}} (count dicts with "text")
+    declared_counts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    document_kind: str = "guide"  # guide | forwarding_notice (relays another body's call, no directions)
+    supplied: list[str] = field(default_factory=list)  # fields given by the reviewer, not read from the text
     spans: dict[str, Span] = field(default_factory=dict)  # where title, issuers, doc_number, issue_date were read
     sha256: str = ""
     encoding: str = ""
@@ -316,6 +320,9 @@ class Outline:
             "offices": [o.to_json() for o in self.offices],
             "coverage": self.coverage.to_json(),
             "warnings": list(self.warnings),
+            "declared_counts": {k: dict(v) for k, v in self.declared_counts.items()},
+            "document_kind": self.document_kind,
+            "supplied": list(self.supplied),
             "spans": {k: v.to_json() for k, v in self.spans.items()},
         }
 

@@ -262,6 +262,11 @@ class _GuideMapper:
     def map(self) -> None:
         o, g, guide = self.outline, self.g, self.guide
         g.add((guide, RDF.type, GG.GuideDocument))
+        if o.document_kind == "forwarding_notice":
+            g.add((guide, RDF.type, GG.ForwardingNotice))
+        total = (o.declared_counts.get("directions") or {}).get("value")
+        if total is not None:
+            g.add((guide, GG.declaredDirectionTotal, integer_literal(int(total))))
         title = o.title or Path(o.source).name
         self.text(guide, GG.title, o.title)
         g.add((guide, RDFS.label, zh(title)))
@@ -442,6 +447,8 @@ class _GuideMapper:
             self.g.add((iri, GG.guide, self.guide))
             self.text(iri, GG.name, name)
             self.g.add((iri, RDFS.label, zh(name)))
+            if "issuers" in self.outline.supplied:
+                self.g.add((iri, GG.suppliedByReviewer, Literal(True)))
             self.provenance(iri, self.outline.spans.get("issuers"))
 
     # -- outline nodes

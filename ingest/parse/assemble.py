@@ -21,7 +21,7 @@ from guidegraph.ingest.parse.funding import parse_funding
 from guidegraph.ingest.parse.labels import match_label
 from guidegraph.ingest.parse.lines import BOOKMARK_RE, fold, logical_paragraphs
 from guidegraph.ingest.parse.markers import candidate_markers
-from guidegraph.ingest.parse.offices import extract_offices
+from guidegraph.ingest.parse.offices import extract_offices, lost_office_lines
 from guidegraph.ingest.parse.outline import OutlineBuilder
 from guidegraph.ingest.parse.quantities import parse_quantities
 from guidegraph.ingest.parse.statements import split_statements
@@ -67,11 +67,12 @@ def assemble(text: str, source: str) -> Outline:
     outline.doc_number, outline.issue_date = meta.doc_number, meta.issue_date
     outline.spans = dict(meta.spans)
     outline.deadlines = extract_deadlines(lines)
-    offices, _ = extract_offices(lines)
+    offices, consumed = extract_offices(lines)
     _scope_offices(offices, nodes)
     outline.offices = offices
 
     outline.coverage = _coverage(text, paragraphs, built)
+    _uncount_lost_offices(outline, lines, lost_office_lines(lines, offices, consumed))
     if not any(n.kind in ("direction", "subdirection") for n in nodes):
         outline.warnings.append("no research directions recognised: the text may be a notice without a guide, or use a layout guidegraph does not know yet")
     return outline
@@ -151,6 +152,23 @@ def _scope_offices(offices, nodes: list[Node]) -> None:
 
 
 # ------------------------------------------------------------------ coverage
+LOST_OFFICE_REASON = "an office or contact line from which no office was read (whom to call is lost)"
+
+
+def _uncount_lost_offices(outline: Outline, lines: list[str], lost: list[int]) -> None:
+    """An office-shaped line that fed no office is not read, whatever section holds its characters."""
+    listed = {n for u in outline.coverage.unassigned for n in range(u.start_line, u.end_line + 1)}
+    fresh = [n for n in lost if n not in listed]
+    if not fresh:
+        return
+    for n in fresh:
+        text = lines[n - 1].strip()
+        outline.coverage.unassigned.append(Unassigned(n, n, text, LOST_OFFICE_REASON))
+        outline.coverage.chars_assigned -= len(_visible(text))
+    outline.coverage.unassigned.sort(key=lambda u: (u.start_line, u.end_line))
+    where = ", ".join(f"L{n}" for n in fresh)
+    outline.warnings.append(f"{len(fresh)} office or contact line(s) gave no office ({where}): check who answers there")
+
 def _coverage(text: str, paragraphs, built) -> Coverage:
     """Count non-blank characters: held by the outline, or listed as unassigned with a reason.
 

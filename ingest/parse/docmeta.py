@@ -314,3 +314,24 @@ def extract_doc_meta(lines: list[str]) -> DocMeta:
     if meta.year is None and meta.issue_date:
         meta.year = int(meta.issue_date[:4])
     return meta
+
+
+def jurisdiction_named(name: str) -> dict[str, Any]:
+    """The jurisdiction an officer names (山西省, 济南市, 国家): its level read from the name."""
+    name = name.strip()
+    if re.fullmatch(r"国家|全国|中国|中华人民共和国|科技部", name):
+        return {"name": "国家", "level": "national"}
+    for full, short, _ in PROVINCES:
+        if name in (full, short):
+            return {"name": full, "level": "provincial"}
+    local = _city_in(name + "（")
+    if local and local[0] == name:
+        return {"name": name, "level": local[1]}
+    level = None
+    if re.search(r"(县|旗|区)$", name):
+        level = "county"
+    elif re.search(r"(市|州|盟)$", name):
+        level = "municipal"
+    elif re.search(r"(省|自治区)$", name):
+        level = "provincial"
+    return {"name": name, "level": level}

@@ -31,7 +31,7 @@ _MARKER = r"(?:[-•·●]\s*)?(?:\d+\s*[.、．]\s*|[(（][一二三四五六�
 _ROLE_WORDS = [
     ("accepting", r"受理(?:单位|部门|处室|机构|地点|窗口|中心)"),
     ("responsible", r"(?:责任|主管|业务|归口|牵头)(?:部门|处室|单位)|业务主管处室|项目管理处室"),
-    ("contact", r"联系方式|联系人(?:及联系方式|及电话)?|联系电话|咨询电话|咨询方式|联系单位|咨询单位|业务咨询|(?:系统|平台)?技术支持"),
+    ("contact", r"联系方式|联系人(?:及联系方式|及电话)?|联系电话|咨询电话|咨询方式|联系单位|咨询单位|业务咨询|技术咨询|政策咨询|(?:系统|平台)?技术支持"),
 ]
 _OFFICE_LABEL = re.compile(
     rf"^\s*{_MARKER}(?:业务|项目|申报|材料)?(?P<label>{'|'.join(f'(?P<{r}>{w})' for r, w in _ROLE_WORDS)})"
@@ -63,6 +63,12 @@ _GENERIC_HEADING = re.compile(
 _HEADING_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十]+[)）])\s*(?P<title>.+)$")
 _LOWER_MARK = re.compile(r"^\s*(?:\d+\s*[.、．]|[(（]\d+[)）]|[①-⑳]|[-—•·●■]|附件)")
 _TERMINAL = "。；;：:，,"
+_SUPPORT_DESK = re.compile(r"^\s*(?P<desk>[\u4e00-\u9fff]{0,6}(?:技术支持|技术咨询|业务咨询|政策咨询))\s*(?:电话)?\s*[:：]")
+# A contact desk per field: "先进制造领域：省科技厅高新技术处", "2.生物医药方面（社会发展科技处）".
+_FIELD_DESK = re.compile(
+    rf"^\s*{_MARKER}(?P<field>[\u4e00-\u9fff、和及与]{{2,24}}?(?:领域|方面|类|专项|方向|板块|产业))"
+    r"(?:项目)?\s*(?:[:：]|[(（]|由|\s)\s*(?P<rest>.+)$"
+)
 
 
 def office_id(name: str) -> str:
@@ -219,8 +225,13 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
         return True
 
     rest = re.sub(r"^\s*(?:[:：]|为|是)\s*", "", rest)
-    if rest.strip():
-        office_line(rest, i, role)  # "联系电话：…" with no office name has nothing to attach to
+    if rest.strip() and not office_line(rest, i, role):
+        desk = _SUPPORT_DESK.match(fold_width(lines[i].strip()))
+        if desk and (parse_phones(rest) or parse_emails(rest)):
+            # "系统技术支持：0351-…": a desk named by what it answers
+            current = col.mention(desk.group("desk"), "contact", i, scope)
+            _read_value(rest, current)
+        # otherwise "联系电话：…" with no office name has nothing to attach to
     blanks, j = 0, i + 1
     while j < len(lines):
         text = lines[j].strip()
@@ -281,6 +292,15 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
             col.consumed.add(j + 1)
             j += 1
             continue
+        desk = _field_desk(text)
+        if desk is not None:
+            field_name, org, after = desk
+            current = col.mention(org, sub_role, j, field_name)
+            _read_value(after, current)
+            last_people = []
+            col.consumed.add(j + 1)
+            j += 1
+            continue
         if current is not None and len(text) <= 60 and (parse_phones(text) or parse_emails(text)):
             _read_value(text, current)
             col.extend(current, j)
@@ -289,6 +309,25 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
             continue
         break
     return j
+
+
+def _field_desk(text: str) -> tuple[str, str, str] | None:
+    """(field, office, rest) of a line naming the desk that answers for one field."""
+    m = _FIELD_DESK.match(fold_width(text))
+    if m is None:
+        return None
+    rest = re.sub(r"^(?:由|请联系|联系|咨询)", "", m.group("rest").strip())
+    run = re.match(r"[\u4e00-\u9fff]{2,40}", rest)
+    if run is None:
+        return None
+    # the longest office name the run starts with ("省科学技术厅高新技术处", not "省科")
+    end = next((k for k in range(len(run.group(0)), 1, -1) if is_org_name(rest[:k])), None)
+    if end is None:
+        return None
+    name = rest[:end]
+    after = rest[end:].lstrip("）)").strip()
+    after = re.sub(r"^(?:负责|咨询|受理|联系)", "", after)
+    return m.group("field"), name, after
 
 
 def _office_row(text: str) -> bool:
@@ -388,3 +427,32 @@ def extract_offices(lines: list[str]) -> tuple[list[Office], set[int]]:
         i = max(i + 1, _block(col, i, role, text[label.end():] if text[label.end() - 1:label.end()] in "：:为是" else text[label.end():]))
     _inline(col)
     return _merge(col.mentions), col.consumed
+
+
+_CONTACT_WORD = re.compile(r"^\s*(?:[-•·●]\s*)?(?:联\s*系\s*人|联系电话|咨询电话|电话)\s*[:：]")
+
+
+def lost_office_lines(lines: list[str], offices: list[Office], consumed: set[int]) -> list[int]:
+    """1-based lines that read like an office or contact line but fed no office.
+
+    Such a line's meaning (whom to call) is lost even if its characters sit
+    in some section's text, so coverage must not count it as read.
+    """
+    read: set[int] = set()  # a label line read for its block (consumed) is not itself an office
+    for office in offices:
+        for span in office.sources or ([office.source] if office.source else []):
+            read.update(range(span.start_line, span.end_line + 1))
+    lost = []
+    for i, raw in enumerate(lines, 1):
+        if i in read or not raw.strip() or len(raw) > 120:
+            continue
+        text = fold_width(raw.strip())
+        phones = parse_phones(text)
+        contact_label, office_label = _CONTACT_WORD.match(text), _OFFICE_LABEL.match(text)
+        label = contact_label or office_label
+        if label and not text[label.end():].strip(" :："):
+            continue  # a lead-in ("咨询电话：") whose rows follow
+        if contact_label or (phones and (office_label or _leading_org(text)[0]
+                                         or person_names(re.split(r"[，,；;：:\d]", text)[0]))):
+            lost.append(i)
+    return lost
