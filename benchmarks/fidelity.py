@@ -255,14 +255,22 @@ def score_nodes(score: Score, expected: dict, parsed: dict, complete_dirs: bool)
             r["funding_recall"].add(hit)
 
 
+GUIDE_COUNT_KEYS = {  # expected.json key -> key in the outline's declared_counts
+    "declared_direction_count": "directions",
+    "declared_project_count": "projects",
+    "declared_field_count": "fields",
+}
+
+
 def score_guide_counts(score: Score, expected: dict, parsed: dict) -> None:
-    """A guide-level declared count: read at the top of the outline, or on a root node."""
+    """A guide-level declared count: the outline's declared_counts, a top-level key, or a root node's count."""
     roots = [n for n in parsed.get("nodes", []) if not n.get("parent")]
-    for key in ("declared_direction_count", "declared_project_count"):
+    declared = parsed.get("declared_counts") or {}
+    for key, short in GUIDE_COUNT_KEYS.items():
         want = count_value(expected.get(key))
         if want is None:
             continue
-        have = {count_value(parsed.get(key))} | {count_value(n.get(key)) for n in roots}
+        have = {count_value(parsed.get(key)), count_value(declared.get(short))} | {count_value(n.get(key)) for n in roots}
         score.ratios["declared_recall"].add(want in have)
         if want not in have:
             score.missed.append(f"guide-level {key} {want}")
