@@ -13,8 +13,10 @@ into a scratch folder at scoring time.
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import sys
+import zipfile
 from pathlib import Path
 
 VARIANTS = Path(__file__).resolve().parent / "variants"
@@ -54,8 +56,22 @@ def build_docx(blocks: list[tuple], path: Path) -> None:
             raise ValueError(f"unknown block kind {kind!r}")
     core = document.core_properties
     core.author = "guidegraph tests"
+    core.created = core.modified = datetime.datetime(2024, 1, 1)
+    buffer = io.BytesIO()
+    document.save(buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
+    path.write_bytes(_fixed_zip_times(buffer.getvalue()))
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same .docx with every member dated 2024-01-01, so a rebuild gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- PDF
