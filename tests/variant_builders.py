@@ -85,7 +85,12 @@ def cjk_font() -> str:
 
 
 def build_pdf(paragraphs: list[tuple[str, str]], path: Path, footer: str = "— {page} —") -> None:
-    """A typeset PDF: ("h", heading) / ("p", paragraph) wrapped to the page width, a page-number footer."""
+    """A typeset PDF with a page-number footer.
+
+    ("h", heading) and ("p", paragraph) are wrapped to the page width;
+    ("line", text) is one unwrapped line and ("page", "") a page break, to
+    place a break where a layout needs one.
+    """
     from fpdf import FPDF
 
     class GuidePDF(FPDF):
@@ -100,6 +105,13 @@ def build_pdf(paragraphs: list[tuple[str, str]], path: Path, footer: str = "— 
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
     for kind, text in paragraphs:
+        if kind == "page":  # a forced page break, e.g. inside a contact line
+            pdf.add_page()
+            continue
+        if kind == "line":  # one unwrapped line, no paragraph gap after it
+            pdf.set_font("cjk", size=11)
+            pdf.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+            continue
         if kind == "h":
             pdf.set_font("cjk", size=14)
             pdf.multi_cell(0, 9, text, new_x="LMARGIN", new_y="NEXT", align="C")
