@@ -67,6 +67,7 @@ class GG(DefinedNamespace):
     constraint: URIRef
     contactDesk: URIRef
     contactPoint: URIRef
+    countStatement: URIRef
     deadline: URIRef
     eligibilityRule: URIRef
     field: URIRef

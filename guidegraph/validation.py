@@ -484,7 +484,7 @@ def _findings(report: Graph, given: _Input, lang: str) -> list[Finding]:
                 section=locator.section(owner),
                 number=_plain(given.graph, owner, GG.number),
                 code=_plain(given.graph, owner, GG.code),
-                title=_title(given.graph, located),
+                title=_title(given.graph, located) or (_title(given.graph, guide) if guide is not None else None),
                 start_line=start,
                 end_line=end,
                 excerpt=locator.excerpt(located, guide, start, end) if isinstance(located, URIRef) else "",

@@ -320,7 +320,8 @@ class Outline:
             "offices": [o.to_json() for o in self.offices],
             "coverage": self.coverage.to_json(),
             "warnings": list(self.warnings),
-            "declared_counts": {k: dict(v) for k, v in self.declared_counts.items()},
+            "declared_counts": {k: {f: (x.to_json() if isinstance(x, Span) else x) for f, x in v.items()}
+                                for k, v in self.declared_counts.items()},
             "document_kind": self.document_kind,
             "supplied": list(self.supplied),
             "spans": {k: v.to_json() for k, v in self.spans.items()},

@@ -264,9 +264,15 @@ class _GuideMapper:
         g.add((guide, RDF.type, GG.GuideDocument))
         if o.document_kind == "forwarding_notice":
             g.add((guide, RDF.type, GG.ForwardingNotice))
-        total = (o.declared_counts.get("directions") or {}).get("value")
-        if total is not None:
-            g.add((guide, GG.declaredDirectionTotal, integer_literal(int(total))))
+        total = o.declared_counts.get("directions") or {}
+        if total.get("value") is not None:
+            g.add((guide, GG.declaredDirectionTotal, integer_literal(int(total["value"]))))
+            statement = URIRef(f"{guide}/declared/directions")
+            g.add((guide, GG.countStatement, statement))
+            g.add((statement, RDF.type, GG.TextBlock))
+            g.add((statement, GG.guide, guide))
+            self.text(statement, GG.text, total.get("text"))
+            self.provenance(statement, total.get("source"))
         title = o.title or Path(o.source).name
         self.text(guide, GG.title, o.title)
         g.add((guide, RDFS.label, zh(title)))

@@ -14,7 +14,7 @@ from collections import Counter
 
 from guidegraph.ingest.model import Coverage, Indicator, Node, Outline, Span, Unassigned
 from guidegraph.ingest.parse.classify import classify, split_tags
-from guidegraph.ingest.parse.counts import parse_direction_count, parse_period, parse_project_count
+from guidegraph.ingest.parse.counts import parse_direction_count, parse_guide_counts, parse_period, parse_project_count
 from guidegraph.ingest.parse.dates import extract_deadlines
 from guidegraph.ingest.parse.docmeta import extract_doc_meta
 from guidegraph.ingest.parse.funding import parse_funding
@@ -61,6 +61,7 @@ def assemble(text: str, source: str) -> Outline:
         for name in ("intro", "research_content", "notes", "sections"):
             setattr(node, name, _filled(getattr(node, name)))
 
+    _guide_counts(outline, [n for n in nodes if n.id in built.part_nodes], locator)
     meta = extract_doc_meta(lines)
     outline.title, outline.subtitle, outline.year = meta.title, meta.subtitle, meta.year
     outline.jurisdiction, outline.issuers = meta.jurisdiction, list(meta.issuers)
@@ -76,6 +77,30 @@ def assemble(text: str, source: str) -> Outline:
     if not any(n.kind in ("direction", "subdirection") for n in nodes):
         outline.warnings.append("no research directions recognised: the text may be a notice without a guide, or use a layout guidegraph does not know yet")
     return outline
+
+
+def _guide_counts(outline: Outline, parts: list[Node], locator: "LineLocator") -> None:
+    """Counts the guide declares as a whole: in its preamble, or said of the whole guide elsewhere.
+
+    ``parts`` are the nodes standing for the document (its title) or an
+    attachment; a count read off one is the guide's, not that node's: it is
+    checked against every direction once.
+    """
+    tops = parts
+    candidates = [(b, True) for b in outline.preamble]
+    candidates += [(b, False) for b in outline.sections + outline.notes]
+    candidates += [(b, False) for n in tops for b in n.intro + n.sections + n.notes]
+    counts: dict = {}
+    for block, guide_wide in candidates:
+        for key, value in parse_guide_counts(block.text, guide_wide).items():
+            if key not in counts:
+                counts[key] = dict(value, source=locator.locate(value["text"], block.source))
+    declared = counts.get("directions")
+    if declared:
+        for n in tops:
+            if n.declared_direction_count == declared["value"] and any(declared["text"] in b.text for b in n.intro):
+                n.declared_direction_count = None
+    outline.declared_counts = counts
 
 
 def _filled(blocks: list) -> list:

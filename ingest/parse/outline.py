@@ -76,6 +76,7 @@ class OutlineResult:
     node_paras: dict[str, list[Para]]  # node id -> paragraphs directly under it
     attachments_used: set[int] = field(default_factory=set)
     captured: dict[int, list[str]] = field(default_factory=dict)
+    part_nodes: set[str] = field(default_factory=set)  # nodes standing for the document or an attachment
 
 
 class OutlineBuilder:
@@ -99,7 +100,8 @@ class OutlineBuilder:
     def build(self) -> OutlineResult:
         for i, para in enumerate(self.paras):
             self._step(i, para)
-        return OutlineResult(self.nodes, self.doc, self.assigned, self.node_paras, self.attachments_used, self.captured)
+        return OutlineResult(self.nodes, self.doc, self.assigned, self.node_paras, self.attachments_used, self.captured,
+                             self.part_nodes)
 
     def _step(self, i: int, para: Para) -> None:
         self.assigned.append(para)
@@ -482,7 +484,7 @@ def _looks_like_quantity(m: Marker) -> bool:
 def split_title(rest: str) -> tuple[str, str]:
     """Title and trailing prose of an inline heading ("高端装备制造。加快…")."""
     for sep in ("。", "：", ":"):
-        idx = rest.find(sep)
+        idx = _title_break(rest, sep)
         if 0 < idx <= 40 and len(rest) > idx + 1:
             return rest[:idx], rest[idx + 1 :].strip()
     if len(rest) > 60:
@@ -491,6 +493,14 @@ def split_title(rest: str) -> tuple[str, str]:
             # a sentence without a title: the first clause names it, the text stays whole
             return rest[: cut.start()], rest
     return rest.rstrip("。"), ""
+
+
+def _title_break(text: str, sep: str) -> int:
+    """Where ``sep`` ends a title: not the colon of a clock time (9:00, 17：30)."""
+    idx = text.find(sep)
+    while idx > 0 and sep in "：:" and text[idx - 1 : idx].isdigit() and text[idx + 1 : idx + 2].isdigit():
+        idx = text.find(sep, idx + 1)
+    return idx
 
 
 def _ends_paragraph(block: TextBlock) -> bool:
