@@ -21,7 +21,10 @@ with them:
 
     .venv/bin/python benchmarks/fidelity.py [--only NAME] [--json] [--no-seeds]
 
-A column is "–" where the expectation lists nothing to score. Precision and
+The overall rows pool every item of every document; the per-document mean
+row weighs each document the same (the generated 1,040-direction guide would
+otherwise dominate the pooled direction figures). A column is "–" where the
+expectation lists nothing to score. Precision and
 false alarms are only scored where the expectation says it is complete
 (``"complete": {"directions": false}`` / ``{"findings": false}`` turn them off
 for the seeds' partial expectations).
@@ -128,6 +131,13 @@ class Score:
     missed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    macro: dict[str, float | None] | None = None  # per-document means, for the mean rows
+
+    def cell(self, metric: str) -> str:
+        if self.macro is not None:
+            value = self.macro.get(metric)
+            return "–" if value is None else f"{value:.3f}"
+        return self.ratios[metric].cell()
 
     def merge(self, other: "Score") -> None:
         self.expected_dirs += other.expected_dirs
@@ -144,7 +154,8 @@ class Score:
             "format": self.fmt,
             "expected_directions": self.expected_dirs,
             "parsed_directions": self.parsed_dirs,
-            **{m: {"value": r.value, "hit": r.hit, "total": r.total} for m, r in self.ratios.items()},
+            **({m: {"value": v} for m, v in self.macro.items()} if self.macro is not None else
+               {m: {"value": r.value, "hit": r.hit, "total": r.total} for m, r in self.ratios.items()}),
             "false_alarms": self.false_alarms,
             "false_alarm_findings": self.false_alarm_list,
             "missed": self.missed,
@@ -470,22 +481,32 @@ COLUMNS = ("document", "format", "dirs exp/got", "dir R", "dir P", "kind", "tags
 
 
 def table_row(s: Score) -> list[str]:
-    r = s.ratios
     if s.error:
         return [s.name, s.fmt, "ERROR", s.error[:60]] + [""] * (len(COLUMNS) - 4)
-    return [s.name, s.fmt, f"{s.expected_dirs}/{s.parsed_dirs}", r["dir_recall"].cell(), r["dir_precision"].cell(),
-            r["kind"].cell(), r["tags"].cell(), r["ind_recall"].cell(), r["qty_recall"].cell(),
-            r["office_recall"].cell(), r["phone_recall"].cell(), r["declared_recall"].cell(),
-            r["funding_recall"].cell(), r["meta"].cell(), r["defect_recall"].cell(),
+    cells = [s.cell(m) for m in ("dir_recall", "dir_precision", "kind", "tags", "ind_recall", "qty_recall",
+                                 "office_recall", "phone_recall", "declared_recall", "funding_recall", "meta",
+                                 "defect_recall")]
+    return [s.name, s.fmt, f"{s.expected_dirs}/{s.parsed_dirs}", *cells,
             "–" if s.false_alarms is None else str(s.false_alarms), f"{s.seconds:.2f}"]
 
 
 def overall(name: str, scores: list[Score]) -> Score:
+    """Pooled over the documents: every direction, office, finding counts once."""
     total = Score(name)
     for s in scores:
         if not s.error:
             total.merge(s)
     return total
+
+
+def per_document_mean(name: str, scores: list[Score]) -> Score:
+    """Each document weighs the same, so the 1,040-direction guide cannot hide a failing small one."""
+    mean = overall(name, scores)
+    mean.macro = {}
+    for m in METRICS:
+        values = [s.ratios[m].value for s in scores if not s.error and s.ratios[m].value is not None]
+        mean.macro[m] = sum(values) / len(values) if values else None
+    return mean
 
 
 def render_table(scores: list[Score], totals: list[Score]) -> str:
@@ -511,7 +532,8 @@ def main(argv: list[str] | None = None) -> int:
     variants = [s for s in scores if not s.name.startswith("seed ")]
     totals = [t for t, group in ((overall("**overall seeds**", seeds), seeds),
                                  (overall("**overall variants**", variants), variants),
-                                 (overall("**overall**", scores), scores)) if group]
+                                 (overall("**overall**", scores), scores),
+                                 (per_document_mean("**per-document mean**", scores), scores)) if group]
     if args.json:
         print(json.dumps({"documents": [s.to_json() for s in scores], "overall": [t.to_json() for t in totals]},
                          ensure_ascii=False, indent=2))
