@@ -131,3 +131,13 @@ def section_field(title: str) -> str | None:
     if re.search(r"时间|日期|期限|截止", joined):
         return "schedule"
     return "general"
+
+
+def label_field(word: str) -> str | None:
+    """The field a label word fills, for label words and document-section titles alike."""
+    return _WORD_TO_FIELD.get(word) or section_field(word)
+
+
+CONTAINER_RE = re.compile(
+    r"^(?:[一二三四五六七八九十\d]+[、.]?)?(?:" + "|".join(LABELS["container"]) + r"|重点任务|主要任务|支持重点|重点支持|研究方向|指南内容|项目指南)$"
+)

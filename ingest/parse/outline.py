@@ -126,6 +126,10 @@ class OutlineBuilder:
         if marker is not None:
             self._open_heading(para, marker)
             return
+        bullet = _BULLET_TITLE_RE.match(folded.strip())
+        if bullet and self._under_topic() and len(para.lines) == 1:
+            self._open_bullet(para, bullet)
+            return
         label = match_label(folded)
         if label is not None and not label.rest and self._open_bare_section(para, label):
             return
@@ -153,6 +157,10 @@ class OutlineBuilder:
     def _in_labelled_text(self) -> bool:
         return self.sink.field not in ("intro", "preamble")
 
+    def _in_topic_list(self) -> bool:
+        """In a programme's 支持重点 (what it funds): its numbered items are fundable topics."""
+        return self.sink.owner == "node" and self.sink.node is not None and clean_label(self.sink.label) in TOPIC_LABELS
+
     def _fits_sequence(self, m: Marker) -> bool:
         if not m.rest or _looks_like_quantity(m):
             return False
@@ -162,6 +170,8 @@ class OutlineBuilder:
             self.sink.enumerations[m.style] = m.value
             return False
         k = self._frame_index(m.style)
+        if k is None and m.value == 1 and self._in_topic_list() and _topic_like(m.rest):
+            return True  # （1）健康养老领域。… opens the programme's list of fundable topics
         if m.style.startswith("dotted"):
             return self._fits_dotted(m, k)
         if m.style == "code":
@@ -266,7 +276,10 @@ class OutlineBuilder:
         if code is not None:
             self.last_code = m.value
         key = _node_key(m)
+        topic = self._in_topic_list()
         node = self._new_node(para, number, code, title, key)
+        if topic:
+            node.kind = "direction"
         sink = Sink("node", "intro", node)
         self.stack.append(Frame(m.style, m.value, node, sink, m.path))
         self.sink = sink
@@ -315,6 +328,26 @@ class OutlineBuilder:
         node = self._new_node(para, None, None, para.text, f"u{sum(1 for n in self.nodes if n.number is None) + 1}")
         sink = Sink("node", "intro", node)
         self.stack.append(Frame(style, 1, node, sink))
+        self.sink = sink
+
+    def _under_topic(self) -> bool:
+        node = self._parent_node()
+        return node is not None and node.kind == "direction" and self.sink.field == "intro"
+
+    def _open_bullet(self, para: Para, bullet: re.Match) -> None:
+        """A bullet standing alone as a title (--重点病种的规范化诊疗技术) under a topic: a sub-topic."""
+        k = self._frame_index("bullet")
+        value = self.stack[k].value + 1 if k is not None else 1
+        if k is not None:
+            self._pop_to(k)
+        original = para.text.strip()
+        mark = original[: len(original) - len(original.lstrip("-—－ "))]
+        title = original[len(mark):].strip()
+        node = self._new_node(para, None, None, title, f"b{value}")
+        self._capture(para, mark)
+        node.kind = "direction"
+        sink = Sink("node", "intro", node)
+        self.stack.append(Frame("bullet", value, node, sink))
         self.sink = sink
 
     def _open_attachment(self, para: Para) -> None:
@@ -468,6 +501,16 @@ FORM_TITLE_RE = re.compile(r"(表|表格|模板|格式|样式|承诺书|申报�
 def _attachment_title(folded: str) -> bool:
     text = folded.strip()
     return 2 <= len(text) <= 70 and not re.search(r"[，,。；;]", text) and not candidate_markers(text)
+
+
+TOPIC_LABELS = ("支持重点", "重点支持", "支持内容", "重点支持内容", "支持重点领域", "重点方向")
+_BULLET_TITLE_RE = re.compile(r"^(?:--|——|－－|-)\s*[^-—－\s][^，,。；;：:]{1,29}$")
+
+
+def _topic_like(rest: str) -> bool:
+    """An item naming a topic: a short title, then its description after 。 or ： (or nothing)."""
+    title, remainder = split_title(rest)
+    return 2 <= len(title) <= 24 and (bool(remainder) or len(rest) <= 24) and not re.search(r"[，,；;]", title)
 
 
 def _title_like(text: str) -> bool:
