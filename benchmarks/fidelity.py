@@ -299,7 +299,10 @@ def match_offices(expected: list[dict], parsed: list[dict]) -> dict[int, int]:
                 have = norm_text(p.get("name"))
                 if j in used or not want or not have:
                     continue
-                if have == want or (not exact and min(len(have), len(want)) >= 4 and (want in have or have in want)):
+                # A looser match allows a prefix (省科技厅高新处 / 山西省科技厅高新处), never a
+                # missing desk: 广东省科学技术厅 is not its 对外合作处.
+                if have == want or (not exact and min(len(have), len(want)) >= 3
+                                    and (want.endswith(have) or have.endswith(want))):
                     pairs[i] = j
                     used.add(j)
                     break

@@ -241,3 +241,14 @@ def test_guide_level_count_is_read_from_the_outline_or_a_root_node():
                                 {"nodes": [dict(_node("programme", None, "指南"), declared_direction_count=5)]})
     fidelity.score_guide_counts(score, {"declared_direction_count": 5}, {"declared_direction_count": 4, "nodes": []})
     assert (score.ratios["declared_recall"].hit, score.ratios["declared_recall"].total) == (1, 2)
+
+
+def test_an_office_matches_with_a_prefix_but_not_without_its_desk():
+    expected = {"offices": [{"name": "广东省科学技术厅对外合作处", "role": "contact",
+                             "contacts": [{"person": None, "phones": ["020-83163925"]}]}]}
+    signature = {"offices": [{"name": "广东省科学技术厅", "contacts": [{"person": None, "phones": ["020-83163925"]}]}]}
+    short = {"offices": [{"name": "省科学技术厅对外合作处", "contacts": []}]}
+    for parsed, found in ((signature, 0.0), (short, 1.0)):
+        score = fidelity.Score("o")
+        fidelity.score_offices(score, expected, parsed)
+        assert score.ratios["office_recall"].value == found
