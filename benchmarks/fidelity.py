@@ -450,13 +450,12 @@ def score_case(case: Case) -> Score:
     from guidegraph.ingest.readers import read_source
     from guidegraph.validation import validate
 
-    src = read_source(case.document)
-    fmt = case.document.suffix.lstrip(".")
-    if fmt == "txt" and src.encoding.lower() not in ("", "utf-8"):
-        fmt += f" {src.encoding.lower()}"
-    score = Score(case.name, fmt)
+    score = Score(case.name, case.document.suffix.lstrip("."))
     started = time.perf_counter()
     try:
+        src = read_source(case.document)
+        if score.fmt == "txt" and src.encoding.lower() not in ("", "utf-8"):
+            score.fmt += f" {src.encoding.lower()}"
         outline = outline_file(case.document)
         report = validate(outline).report
     except Exception as exc:  # a crash is a result of the measure, not the end of the table

@@ -252,3 +252,11 @@ def test_an_office_matches_with_a_prefix_but_not_without_its_desk():
         score = fidelity.Score("o")
         fidelity.score_offices(score, expected, parsed)
         assert score.ratios["office_recall"].value == found
+
+
+def test_an_unreadable_document_is_an_error_row_not_a_crash(tmp_path):
+    bad = tmp_path / "guide.txt"
+    bad.write_bytes(b"\xff\xfe\x00\xd8 not a guide \x81\x00")
+    score = fidelity.score_case(fidelity.Case("bad", bad, {"nodes": []}, []))
+    assert score.error
+    assert fidelity.table_row(score)[2] == "ERROR"
