@@ -246,6 +246,8 @@ def score_nodes(score: Score, expected: dict, parsed: dict, complete_dirs: bool)
         p = got_nodes[pairs[i]] if i in pairs else None
         if p is not None and e.get("kind"):
             r["kind"].add(p.get("kind") == e["kind"])
+            if p.get("kind") != e["kind"]:
+                score.missed.append(f"kind of {e.get('number') or ''} {e['title']}: {p.get('kind')}, expected {e['kind']}")
         if "tags" in e and (e["tags"] or (p is not None and p.get("tags"))):
             r["tags"].add(p is not None and sorted(p.get("tags") or []) == sorted(e["tags"]))
         parsed_texts = [norm_text(x.get("text")) for x in (p or {}).get("indicators", [])]
