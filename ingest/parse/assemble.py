@@ -27,6 +27,7 @@ from guidegraph.ingest.parse.quantities import parse_quantities
 from guidegraph.ingest.parse.statements import split_statements
 
 _YOUNG_RE = re.compile(r"青年科学家")
+_PER_PROJECT_COLUMN = re.compile(r"支持强度|支持金额|资助金额|资助强度|资助额度|支持额度")
 
 
 def starts_block(folded: str) -> bool:
@@ -88,7 +89,7 @@ def _guide_counts(outline: Outline, parts: list[Node], locator: "LineLocator") -
     """
     tops = parts
     candidates = [(b, True) for b in outline.preamble]
-    candidates += [(b, False) for b in outline.sections + outline.notes]
+    candidates += [(b, False) for b in outline.sections + outline.notes + outline.requirements]
     candidates += [(b, False) for n in tops for b in n.intro + n.sections + n.notes]
     counts: dict = {}
     for block, guide_wide in candidates:
@@ -126,6 +127,8 @@ def _fill_node(node: Node, locator: "LineLocator") -> None:
     for block in node.intro + node.sections + node.notes:
         for funding in parse_funding(block.text):
             funding.source = locator.locate(funding.text, block.source)
+            if funding.scope == "unspecified" and node.kind == "direction" and _PER_PROJECT_COLUMN.search(block.label):
+                funding.scope = "per_project"  # a direction's own 支持强度 (a table column) funds each project
             node.funding.append(funding)
     if node.kind == "programme":
         declared = parse_direction_count(prose)

@@ -128,11 +128,29 @@ def _header(lines: list[str], meta: DocMeta, starts: list[int]) -> int:
     return pos
 
 
+_ISSUER_BEFORE = re.compile(rf"^(?P<issuers>[{_CJK}（）、]{{4,60}}?(?:厅|局|委员会|委|部|办公室|政府|院))(?=关于)")
+
+
+def _notice_issuers(lines: list[str], pos: int) -> tuple[list[str], int] | None:
+    """Issuers named at the head of the notice title line, and that line's index."""
+    for i in _nonblank(lines, pos, pos + 60)[:8]:
+        by = _ISSUER_BEFORE.match(lines[i].strip())
+        if by:
+            issuers = _split_issuers(by.group("issuers"))
+            if issuers and all(_is_org(x) for x in issuers):
+                return issuers, i
+            return None
+    return None
+
+
 def _notice_title(lines: list[str], pos: int) -> tuple[str, int, int] | None:
     """"关于印发《…》的通知", joined when wrapped: (text, first, last line index)."""
     idx = _nonblank(lines, pos, pos + 60)[:8]
     for n, i in enumerate(idx):
         text = lines[i].strip()
+        by = _ISSUER_BEFORE.match(text)
+        if by:
+            text = text[by.end("issuers"):]  # "浙江省科学技术厅关于发布…的通知": the issuer, then the title
         if not text.startswith("关于") or len(text) > 120:
             continue
         last, joined = i, text
@@ -278,7 +296,8 @@ def extract_doc_meta(lines: list[str]) -> DocMeta:
         return meta
     starts = line_starts(lines)
     pos = _header(lines, meta, starts)
-    notice = _notice_title(lines, pos)
+    # the title may stand above the 文号 line (浙科发〔2024〕17号 under it)
+    notice = _notice_title(lines, pos) or (_notice_title(lines, 0) if pos else None)
     body_from = pos
     if notice:
         text, first, last = notice
@@ -287,7 +306,11 @@ def extract_doc_meta(lines: list[str]) -> DocMeta:
         meta.spans["notice_title"] = _span(starts, lines, first, last)
         meta.title = _guide_name(text)
         meta.spans["title"] = meta.spans["notice_title"]
-        body_from = last + 1
+        body_from = max(last + 1, pos)
+        named = _notice_issuers(lines, first)
+        if named and not meta.issuers:
+            meta.issuers = named[0]
+            meta.spans["issuers"] = _span(starts, lines, named[1], named[1])
     if meta.title is None:
         block, sub = _title_block(lines, pos)
         if block:

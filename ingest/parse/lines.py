@@ -78,6 +78,7 @@ class Para:
     lines: list[PhysicalLine]
     attachment: int | None = None  # set on a bare 附件N line
     depth: int | None = None  # open brackets at the end of text, kept as lines are joined
+    cells: list[str] | None = None  # a table row (cells tab-separated by the reader): its cells
     _folded: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -171,6 +172,12 @@ def logical_paragraphs(text: str, starts_block) -> Paragraphs:
             paras.append(Para(raw.strip(), [line], attachment=int(m.group(1))))
             blank_since = False
             continue
+        cells = _table_cells(raw)
+        if cells is not None:
+            flush()  # a table row is a paragraph of its own, cell by cell
+            paras.append(Para(" ".join(c for c in cells if c), [line], cells=cells))
+            blank_since = False
+            continue
         cleaned = clean_inline(raw)
         for bm in BOOKMARK_RE.findall(raw):
             noise.append(Noise(line.number, bm, "Word bookmark artefact"))
@@ -187,6 +194,14 @@ def logical_paragraphs(text: str, starts_block) -> Paragraphs:
         blank_since = False
     flush()
     return Paragraphs(paras, noise, width)
+
+
+def _table_cells(raw: str) -> list[str] | None:
+    """The cells of a table row as the readers write it (tab-separated), if ``raw`` is one."""
+    if "\t" not in raw or BOOKMARK_RE.search(raw):
+        return None
+    cells = [clean_inline(c) for c in raw.split("\t")]
+    return cells if sum(1 for c in cells if c) >= 2 else None
 
 
 def _depth(para: "Para") -> int:

@@ -288,6 +288,8 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
                         _add_contacts(current.contacts, [Contact(None, phones, emails)])
             j += 1
             continue
+        if _signs_off(lines, j):
+            break  # the issuer's name over the date: the signature, not a desk
         if _office_row(text) and office_line(text, j, sub_role):
             col.consumed.add(j + 1)
             j += 1
@@ -328,6 +330,21 @@ def _field_desk(text: str) -> tuple[str, str, str] | None:
     after = rest[end:].lstrip("）)").strip()
     after = re.sub(r"^(?:负责|咨询|受理|联系)", "", after)
     return m.group("field"), name, after
+
+
+_DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def _signs_off(lines: list[str], j: int) -> bool:
+    """Is line ``j`` a bare organisation name with a date line under it (a signature)?"""
+    text = lines[j].strip()
+    if not is_org_name(text) or parse_phones(text):
+        return False
+    for k in range(j + 1, min(j + 6, len(lines))):
+        nxt = lines[k].strip()
+        if nxt:
+            return bool(_DATE_LINE.match(nxt)) or (is_org_name(nxt) and not parse_phones(nxt) and _signs_off(lines, k))
+    return False
 
 
 def _office_row(text: str) -> bool:

@@ -95,6 +95,7 @@ class OutlineBuilder:
         self.attachments_used: set[int] = set()  # lines of 附件N markers that number a node
         self.captured: dict[int, list[str]] = {}  # id(para) -> the strings of it the outline holds
         self._consumed: set[int] = set()  # paragraph indexes already taken by a look-ahead
+        self.table: DirectionTable | None = None  # the direction table being read, row by row
 
     # ----------------------------------------------------------------- driving
     def build(self) -> OutlineResult:
@@ -107,6 +108,9 @@ class OutlineBuilder:
         self.assigned.append(para)
         if i in self._consumed:
             return
+        if para.cells is not None and self._table_row(para):
+            return
+        self.table = None
         if para.attachment is not None:
             self._open_attachment(para)
             return
@@ -366,7 +370,7 @@ class OutlineBuilder:
         # A title set over several short lines (title / subtitle / （scope）) is one title.
         for j in range(i + 1, min(i + 4, len(self.paras))):
             nxt = self.paras[j]
-            if FORM_TITLE_RE.search(title) or para.text.strip().endswith("》") or "\t" in nxt.text or len(nxt.text) > 40:
+            if FORM_TITLE_RE.search(title) or para.text.strip().endswith("》") or nxt.cells is not None or len(nxt.text) > 40:
                 break
             if not _attachment_title(nxt.folded) or match_label(nxt.folded):
                 break
@@ -411,6 +415,38 @@ class OutlineBuilder:
         sink = Sink("node", "intro", node)
         self.stack.append(Frame("programme", 1, node, sink))
         self.sink = sink
+
+    # ------------------------------------------------------------- tables
+    def _table_row(self, para: Para) -> bool:
+        """A row of a table of directions (序号 | 方向名称 | 研究内容 | 考核指标 | 支持强度): one direction each."""
+        cells = para.cells or []
+        header = DirectionTable.from_header(cells)
+        if header is not None:
+            self.table = header
+            self._capture(para, para.text)
+            return True
+        table = self.table
+        if table is None or not table.fits(cells):
+            return False
+        title = table.cell(cells, "title")
+        if not title:
+            return False
+        number, code = table.cell(cells, "number") or None, table.cell(cells, "code") or None
+        title, tags = title, []
+        node = self._new_node(para, number, code, title, code or f"t{number or len(self.nodes) + 1}")
+        node.kind = "direction"
+        self._capture(para, para.text)
+        for role, label, text in table.parts(cells):
+            block = TextBlock(text=text, label=label, source=para.span)
+            if role == "research_content":
+                node.research_content.append(block)
+            elif role == "indicators":
+                node.indicators.append(block)
+            elif role == "funding":
+                node.intro.append(block)
+            else:
+                node.sections.append(block)
+        return True
 
     # ------------------------------------------------------------- content
     def _start_block(self, para: Para, text: str, label: str, number: str | None = None, heading: bool = False) -> None:
@@ -474,6 +510,62 @@ class OutlineBuilder:
                 if m.value == 1 and not m.style.startswith("dotted"):
                     return True
         return False
+
+
+_COLUMN_ROLES = (
+    ("number", re.compile(r"^(?:序号|编号|序)$")),
+    ("code", re.compile(r"代码|编码|指南编号|方向编号")),
+    ("title", re.compile(r"方向名称|指南方向|研究方向|支持方向|项目名称|课题名称|任务名称|指南名称|方向$|名称$|题目")),
+    ("research_content", re.compile(r"研究内容|研发内容|建设内容|主要内容|研究任务")),
+    ("indicators", re.compile(r"考核指标|技术指标|考核目标|预期目标|绩效目标|主要指标")),
+    ("funding", re.compile(r"支持强度|支持金额|资助金额|资助强度|经费|资助额度|支持额度")),
+)
+
+
+@dataclass
+class DirectionTable:
+    """The columns of a table listing directions, as its header row names them."""
+
+    roles: dict[int, tuple[str, str]]  # column -> (role, header text)
+    width: int
+
+    @classmethod
+    def from_header(cls, cells: list[str]) -> "DirectionTable | None":
+        roles: dict[int, tuple[str, str]] = {}
+        for k, cell in enumerate(cells):
+            text = clean_label(cell)
+            for role, pattern in _COLUMN_ROLES:
+                if text and len(text) <= 16 and pattern.search(text) and role not in {r for r, _ in roles.values()}:
+                    roles[k] = (role, text)
+                    break
+            else:
+                if text and len(text) <= 12:
+                    roles[k] = ("other", text)
+        named = {r for r, _ in roles.values()}
+        if "title" not in named or not named & {"research_content", "indicators", "code", "number", "funding"}:
+            return None
+        return cls(roles, len(cells))
+
+    def fits(self, cells: list[str]) -> bool:
+        return abs(len(cells) - self.width) <= 1
+
+    def cell(self, cells: list[str], role: str) -> str:
+        for k, (r, _) in self.roles.items():
+            if r == role and k < len(cells):
+                return cells[k].strip()
+        return ""
+
+    def parts(self, cells: list[str]):
+        """(role, header, text) of every filled content column; a bare amount takes the header's unit."""
+        for k, (role, header) in self.roles.items():
+            if role in ("number", "code", "title") or k >= len(cells) or not cells[k].strip():
+                continue
+            text = cells[k].strip()
+            if role == "funding":
+                unit = re.search(r"[（(]([万亿]?元)[）)]", header)
+                if unit and re.fullmatch(r"[\d.,，~\-—至]+", text):
+                    text = f"{header.split('（')[0].split('(')[0]}{text}{unit.group(1)}"
+            yield role, header, text
 
 
 def _node_key(m: Marker) -> str:
