@@ -456,8 +456,9 @@ def score_case(case: Case) -> Score:
     started = time.perf_counter()
     try:
         src = read_source(case.document)
-        if score.fmt == "txt" and src.encoding.lower() not in ("", "utf-8"):
-            score.fmt += f" {src.encoding.lower()}"
+        charset = src.encoding.lower().split(":")[-1]  # "utf-8", "gb18030", "html:gb18030", "docx"
+        if score.fmt in ("txt", "html") and charset not in ("", "utf-8", "html"):
+            score.fmt += f" {charset}"
         outline = outline_file(case.document)
         report = validate(outline).report
     except Exception as exc:  # a crash is a result of the measure, not the end of the table
