@@ -46,6 +46,16 @@ def _case_folder(name: str, tmp_path: Path) -> Path:
     return VARIANTS / name
 
 
+def _printed(value: float, text: str) -> bool:
+    """The value is written in the statement, as is or in 万 (10万次 -> 100000)."""
+    text = fidelity.norm_text(text)
+    for scaled in (value, value / 10_000, value / 100_000_000):
+        written = f"{scaled:g}" if scaled != int(scaled) else str(int(scaled))
+        if written in text:
+            return True
+    return False
+
+
 def check_expected(expected: dict) -> None:
     assert isinstance(expected.get("nodes"), list)
     for node in expected["nodes"]:
@@ -58,6 +68,7 @@ def check_expected(expected: dict) -> None:
             assert ind["text"].strip()
             for q in ind.get("quantities", []):
                 assert q["comparator"] in COMPARATORS and isinstance(q["value"], float)
+                assert _printed(q["value"], ind["text"]), (q, ind["text"])
                 assert (q["comparator"] == "range") == ("value_max" in q), q
                 if "value_max" in q:
                     assert q["value"] <= q["value_max"]
@@ -97,10 +108,24 @@ def test_variant_expectations_are_well_formed(name, tmp_path):
     check_expected(expected)
     lines = read_source(document).lines()
     check_findings(json.loads((folder / "findings.json").read_text(encoding="utf-8")), lines)
-    # every expected direction title is in the document's text (hand-made from it, not invented)
+    check_read_from(expected, lines)
+
+
+def check_read_from(expected: dict, lines: list[str]) -> None:
+    """Titles, indicator statements, office names and phones are all in the text: read from it, not invented."""
     text = fidelity.norm_text("".join(lines))
+    digits = fidelity.norm_phone("".join(lines))
     for node in expected["nodes"]:
         assert fidelity.norm_text(node["title"]) in text, node["title"]
+        for ind in node.get("indicators", []):
+            assert fidelity.norm_text(ind["text"]) in text, ind["text"]
+    for office in expected.get("offices", []):
+        assert fidelity.norm_text(office["name"]) in text, office["name"]
+        for contact in office["contacts"]:
+            assert contact["person"] is None or fidelity.norm_text(contact["person"]) in text, contact["person"]
+            for phone in contact["phones"]:
+                # 66608805/07 prints the second number's shared prefix once
+                assert fidelity.norm_phone(phone)[-7:] in digits or fidelity.norm_phone(phone)[-7:-2] in digits, phone
 
 
 @pytest.mark.parametrize("name", SEEDS)
@@ -110,6 +135,7 @@ def test_seed_expectations_are_well_formed(name):
     check_expected(expected)
     lines = read_source(ROOT / expected["source"]).lines()
     check_findings(json.loads((folder / "findings.json").read_text(encoding="utf-8")), lines)
+    check_read_from(expected, lines)
 
 
 @pytest.mark.parametrize("source", sorted(VARIANTS.glob("*/source.json")), ids=lambda p: p.parent.name)
