@@ -12,8 +12,8 @@ import bisect
 import re
 from collections import Counter
 
-from guidegraph.ingest.model import Coverage, Indicator, Node, Outline, Span, Unassigned
-from guidegraph.ingest.parse.classify import classify, split_tags
+from guidegraph.ingest.model import Coverage, Indicator, Node, Outline, Span, TextBlock, Unassigned
+from guidegraph.ingest.parse.classify import classify, recognisable_direction, split_tags
 from guidegraph.ingest.parse.counts import parse_direction_count, parse_guide_counts, parse_period, parse_project_count
 from guidegraph.ingest.parse.dates import extract_deadlines
 from guidegraph.ingest.parse.docmeta import extract_doc_meta
@@ -73,11 +73,40 @@ def assemble(text: str, source: str) -> Outline:
     _scope_offices(offices, nodes)
     outline.offices = offices
 
+    if meta.forwarding:
+        _forwarding_notice(outline)
     outline.coverage = _coverage(text, paragraphs, built)
     _uncount_lost_offices(outline, lines, lost_office_lines(lines, offices, consumed))
-    if not any(n.kind in ("direction", "subdirection") for n in nodes):
+    if outline.document_kind == "forwarding_notice":
+        outline.warnings.append("this document is a forwarding notice: it publishes no directions of its own "
+                                "(they are in the call it forwards); its deadlines and accepting offices are read")
+    elif not any(n.kind in ("direction", "subdirection") for n in outline.nodes):
         outline.warnings.append("no research directions recognised: the text may be a notice without a guide, or use a layout guidegraph does not know yet")
     return outline
+
+
+def _forwarding_notice(outline: Outline) -> None:
+    """A notice forwarding another body's call publishes no directions: its numbered parts are its sections.
+
+    Only when no item carries a direction's own content (研究内容/考核指标, a guide code):
+    a notice that forwards and also publishes directions keeps them.
+    """
+    if any(recognisable_direction(n) for n in outline.nodes if n.kind in ("direction", "subdirection")):
+        return
+    outline.document_kind = "forwarding_notice"
+    kept = []
+    for n in outline.nodes:
+        if n.kind in ("direction", "subdirection", "field", "category"):
+            heading = f"{n.number or ''}{n.title}".strip()
+            outline.sections.append(TextBlock(text=n.title, label=heading, number=n.number, source=n.source))
+            outline.sections.extend(b for b in n.intro + n.sections + n.notes if b.text.strip())
+        else:
+            kept.append(n)
+    ids = {n.id for n in kept}
+    for n in kept:
+        if n.parent not in ids:
+            n.parent = None
+    outline.nodes[:] = kept
 
 
 def _guide_counts(outline: Outline, parts: list[Node], locator: "LineLocator") -> None:

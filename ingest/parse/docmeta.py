@@ -56,6 +56,7 @@ class DocMeta:
     issue_date: str | None = None
     notice_title: str | None = None
     title_inferred: bool = False  # built from a "现发布…申报指南" sentence, not printed as a title
+    forwarding: bool = False  # the notice forwards another body's call (关于转发…)
     consumed_lines: set[int] = field(default_factory=set)
     spans: dict[str, Span] = field(default_factory=dict)
 
@@ -262,6 +263,24 @@ def _jurisdiction(meta: DocMeta, head_text: str) -> dict[str, Any] | None:
     return {"name": province, "level": "provincial"} if province else None
 
 
+# "现将《…通知》转发给你们": the notice relays another body's call.
+_FORWARDS = re.compile(r"现将[^。]{2,120}?转发|特此转发|予以转发")
+
+
+def _issuers_jurisdiction(issuers: list[str]) -> dict[str, Any] | None:
+    """Where a forwarding notice comes from: its own issuers, not the call it forwards."""
+    for issuer in issuers:
+        if _NATIONAL.search(issuer):
+            return {"name": "国家", "level": "national"}
+        local = _city_in(re.sub(r"^.*?(?:省|自治区)", "", issuer))
+        if local:
+            return {"name": local[0], "level": local[1]}
+        province = _province_in(issuer)
+        if province:
+            return {"name": province, "level": "provincial"}
+    return None
+
+
 def _signature(lines: list[str], meta: DocMeta, starts: list[int], after: int) -> None:
     """Issue date: a line that is only a date, right under organisation lines (the signature)."""
     candidates = []
@@ -332,7 +351,8 @@ def extract_doc_meta(lines: list[str]) -> DocMeta:
     elif meta.doc_number:
         meta.year = int(re.search(r"〔(\d{4})〕", meta.doc_number).group(1))
     head_text = re.sub(r"\s+", "", "".join(lines[:80]))
-    meta.jurisdiction = _jurisdiction(meta, head_text)
+    meta.forwarding = bool(re.search(r"转发", meta.notice_title or "")) or bool(_FORWARDS.search(head_text[:600]))
+    meta.jurisdiction = (_issuers_jurisdiction(meta.issuers) if meta.forwarding else None) or _jurisdiction(meta, head_text)
     _signature(lines, meta, starts, body_from)
     if meta.year is None and meta.issue_date:
         meta.year = int(meta.issue_date[:4])

@@ -34,7 +34,7 @@ _ROLE_WORDS = [
     ("contact", r"联系方式|联系人(?:及联系方式|及电话)?|联系电话|咨询电话|咨询方式|联系单位|咨询单位|业务咨询|技术咨询|政策咨询|(?:系统|平台)?技术支持"),
 ]
 _OFFICE_LABEL = re.compile(
-    rf"^\s*{_MARKER}(?:业务|项目|申报|材料)?(?P<label>{'|'.join(f'(?P<{r}>{w})' for r, w in _ROLE_WORDS)})"
+    rf"^\s*{_MARKER}(?:各?专项的?|业务|项目|申报|材料)?(?P<label>{'|'.join(f'(?P<{r}>{w})' for r, w in _ROLE_WORDS)})"
     r"(?P<tail>\s*(?:和|及|与)[\u4e00-\u9fff]{2,6})?\s*(?:[:：]|为|是|$|\s)"
 )
 _SUB_LABEL = re.compile(
@@ -294,7 +294,7 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
             col.consumed.add(j + 1)
             j += 1
             continue
-        desk = _field_desk(text)
+        desk = _field_desk(text) or _scope_desk(text)
         if desk is not None:
             field_name, org, after = desk
             current = col.mention(org, sub_role, j, field_name)
@@ -309,8 +309,37 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
             col.consumed.add(j + 1)
             j += 1
             continue
+        if current is None and j == _next_nonblank(lines, i) and _LEAD_IN.search(text):
+            j += 1  # "各专项的受理处室和联系人如下：" introduces the rows
+            continue
         break
     return j
+
+
+_LEAD_IN = re.compile(r"(?:如下|见下表|分别为|列表如下)\s*[:：]?$|[:：]$")
+
+
+def _next_nonblank(lines: list[str], i: int) -> int:
+    j = i + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j
+
+
+def _scope_desk(text: str) -> tuple[str, str, str] | None:
+    """"数学和应用研究、基础科研条件…：基础研究处，联系人：…": the programmes or fields, then their desk."""
+    folded = fold_width(text)
+    m = re.match(r"^\s*(?P<scope>[^:：，,。；;]{2,60})[:：]\s*(?P<rest>.+)$", folded)
+    if m is None or _SUB_LABEL.match(folded) or _OFFICE_LABEL.match(folded):
+        return None
+    rest = m.group("rest")
+    run = re.match(r"[\u4e00-\u9fff]{2,40}", rest)
+    if run is None:
+        return None
+    end = next((k for k in range(len(run.group(0)), 1, -1) if is_org_name(rest[:k])), None)
+    if end is None:
+        return None
+    return m.group("scope").strip(), rest[:end], rest[end:]
 
 
 def _field_desk(text: str) -> tuple[str, str, str] | None:
@@ -430,9 +459,48 @@ def _absorb(office: Office, role: str, address, postcode, scope, contacts, spans
             seen.add(s)
 
 
+_TABLE_OFFICE = re.compile(r"受理处室|受理单位|责任处室|责任部门|主管处室|联系处室|咨询处室|处室|业务处室")
+_TABLE_SCOPE = re.compile(r"专项|领域|方向|项目类别|类别|计划")
+_TABLE_PERSON = re.compile(r"联系人")
+_TABLE_PHONE = re.compile(r"电话|联系方式")
+
+
+def _tables(col: _Collector) -> None:
+    """Office tables (专项名称 | 受理处室 | 联系人 | 联系电话): one desk per row, its scope the row's programme."""
+    columns: dict[str, int] | None = None
+    for i, raw in enumerate(col.lines):
+        if "\t" not in raw:
+            columns = None
+            continue
+        cells = [c.strip() for c in raw.split("\t")]
+        header = {}
+        for k, cell in enumerate(cells):
+            for role, pattern in (("office", _TABLE_OFFICE), ("person", _TABLE_PERSON), ("phone", _TABLE_PHONE),
+                                  ("scope", _TABLE_SCOPE)):
+                if role not in header and len(cell) <= 12 and pattern.search(cell):
+                    header[role] = k
+                    break
+        if "office" in header and ("person" in header or "phone" in header):
+            columns = header
+            col.consumed.add(i + 1)
+            continue
+        if columns is None:
+            continue
+        cell = lambda role: cells[columns[role]] if role in columns and columns[role] < len(cells) else ""  # noqa: E731
+        name = normalise_name(cell("office"))
+        if not is_org_name(name):
+            continue
+        mention = col.mention(name, "accepting", i, cell("scope") or None)
+        phones = parse_phones(cell("phone")) or parse_phones(raw)
+        person = cell("person")
+        _add_contacts(mention.contacts, [Contact(person.replace(" ", "") or None, phones, parse_emails(raw))])
+        col.consumed.add(i + 1)
+
+
 def extract_offices(lines: list[str]) -> tuple[list[Office], set[int]]:
     """Offices the guide names, merged by name, and the 1-based lines read for them."""
     col = _Collector(list(lines))
+    _tables(col)
     i = 0
     while i < len(col.lines):
         text = col.lines[i].strip()
