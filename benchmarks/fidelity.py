@@ -8,7 +8,8 @@ with them:
 
 - dir R / dir P: direction and sub-direction recall and precision. An expected
   node matches a parsed node of any kind with the same guide code, or the same
-  number and normalised title.
+  normalised title and no conflicting number (numbers compare by their core:
+  （1） = 1. = 方向1).
 - kind: of the matched nodes (every kind the expectation lists), the share
   typed as expected.
 - ind R / qty R: indicator statements found under the matched node (by text
@@ -65,10 +66,11 @@ def norm_text(text: str | None) -> str:
 
 
 def norm_number(number: str | None) -> str:
-    """The core of a printed number: （1） 1. 1、 -> 1; 一、 -> 一; I. -> i."""
+    """The core of a printed number: （1） 1. 1、 方向1 -> 1; 一、 专题一 -> 一; I. -> i."""
     if not number:
         return ""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", number)).casefold()
+    text = unicodedata.normalize("NFKC", number).casefold()
+    return "".join(re.findall(r"[0-9a-zⅠ-ⅿ零〇一二三四五六七八九十百]+", text))
 
 
 def norm_phone(phone: str) -> str:
@@ -184,8 +186,10 @@ def match_nodes(expected: list[dict], parsed: list[dict]) -> dict[int, int]:
 
     passes = (
         lambda e, p: key_code(e) and key_code(e) == key_code(p) and key_title(e) == key_title(p),
+        # a number printed on one side only does not matter; two different numbers do
         lambda e, p: key_title(e) and key_title(e) == key_title(p)
-        and (not e.get("number") or norm_number(e.get("number")) == norm_number(p.get("number"))),
+        and (not norm_number(e.get("number")) or not norm_number(p.get("number"))
+             or norm_number(e.get("number")) == norm_number(p.get("number"))),
         lambda e, p: key_code(e) and key_code(e) == key_code(p),
     )
     for same in passes:

@@ -286,3 +286,14 @@ def test_an_unreadable_document_is_an_error_row_not_a_crash(tmp_path):
     score = fidelity.score_case(fidelity.Case("bad", bad, {"nodes": []}, []))
     assert score.error
     assert fidelity.table_row(score)[2] == "ERROR"
+
+
+def test_numbers_compare_by_their_core():
+    assert fidelity.norm_number("（1）") == fidelity.norm_number("1.") == fidelity.norm_number("方向1") == "1"
+    assert fidelity.norm_number("专题一") == fidelity.norm_number("一、") == "一"
+    assert fidelity.norm_number("I.") == "i" and fidelity.norm_number("2.1") == "21"
+    parsed = _parsed()
+    parsed["nodes"][1]["number"] = None  # a number the parser did not keep: the title still matches
+    assert _score(parsed).ratios["dir_recall"].value == 1.0
+    parsed["nodes"][1]["number"] = "3."  # a different number is a different direction
+    assert _score(parsed).ratios["dir_recall"].value == 0.5
