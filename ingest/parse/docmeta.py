@@ -231,7 +231,7 @@ def _city_in(text: str) -> tuple[str, str] | None:
     if county and plausible(county.group("c")) and not re.search(r"地区|园区|新区|高新区|开发区|示范区|片区|区域", county.group("c") + text[county.end():county.end() + 1]):
         return county.group("c"), "county"
     city = re.match(rf"^(?P<c>[{_CJK}]{{2,4}}?(?:市|州|盟))(?=[{_CJK}\d（(])", text)
-    if city and plausible(city.group("c")) and not re.search(r"城市|都市", city.group("c")):
+    if city and plausible(city.group("c")) and not re.fullmatch(r"(?:智慧|新型|现代|国际|未来|大|新)?(?:城市|都市)", city.group("c")):
         return city.group("c"), "municipal"
     return None
 

@@ -71,7 +71,7 @@ def heading_label(title: str) -> Label | None:
         return Label(whole, section, "")
     for word, fld in _WORD_TO_FIELD.items():
         # "申报要求及材料" / "业务受理单位和联系方式": a label plus a short qualifier.
-        if fld in ("requirements", "materials", "notes", "schedule", "offices", "general") and word in text and len(text) <= len(word) + 8:
+        if fld in ("requirements", "materials", "notes", "schedule", "offices", "general", "support") and word in text and len(text) <= len(word) + 8:
             return Label(word, fld, "")
     return None
 

@@ -239,7 +239,12 @@ def _continues(current: Para, nxt: str, width: int | None, blank_since: bool, st
         return False  # a short last line ends its paragraph in a wrapped document
     # Paragraph-per-line documents: a sentence cut without punctuation goes on
     # (page breaks in PDF/Word exports); a title-like line stands alone.
+    if blank_since and _HEADING_LIKE_RE.match(nxt):
+        return False  # "专项二　民生科技专项" after a blank line is a heading, not the rest of a sentence
     return _sentence_like(prev) and not (blank_since and len(last_line) < 15)
+
+
+_HEADING_LIKE_RE = re.compile(r"^[^，,。；;：:、！？!?]{2,16}(?:方面|领域|专项|计划|板块|部分)$")
 
 
 def _sentence_like(text: str) -> bool:

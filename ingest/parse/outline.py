@@ -32,7 +32,7 @@ _SECTION_CONTAINER_FIELDS = ("container",)
 _DOC_FIELDS = ("requirements", "materials", "notes", "schedule", "offices", "general")
 # A stand-alone document title inside the text (a guide after its notice, an
 # attachment's own title) restarts the numbering.
-DOC_TITLE_RE = re.compile(r"^(?!关于)《?[^，。；;：:]{4,70}(?:申报指南|编制指南|项目指南|指南)》?$")
+DOC_TITLE_RE = re.compile(r"^(?!关于)(?![一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．])《?[^，。；;：:]{4,70}(?:申报指南|编制指南|项目指南|指南)》?$")
 
 
 @dataclass
@@ -131,7 +131,7 @@ class OutlineBuilder:
             self._open_heading(para, marker)
             return
         bullet = _BULLET_TITLE_RE.match(folded.strip())
-        if bullet and self._under_topic() and len(para.lines) == 1:
+        if bullet and (self._under_topic() or self._in_topic_list()) and len(para.lines) == 1:
             self._open_bullet(para, bullet)
             return
         label = match_label(folded)
@@ -273,6 +273,14 @@ class OutlineBuilder:
         if label is not None and label.field not in _SECTION_CONTAINER_FIELDS:
             self._open_section_heading(para, m, number, label, rest)
             return
+        inline = _inline_section(rest)
+        if inline is not None:
+            # "3. 支持方式及额度：采取事前资助…": a section heading with its text on the same line
+            label, head, text = inline
+            self._open_section_heading(para, m, number, label, head)
+            if text:
+                self._append(para, text, new_block=True)
+            return
         title, remainder = split_title(rest)
         if remainder and rest.endswith(remainder):
             self._capture(para, rest[len(title) : len(rest) - len(remainder)])  # the 。 between them
@@ -280,7 +288,8 @@ class OutlineBuilder:
         if code is not None:
             self.last_code = m.value
         key = _node_key(m)
-        topic = self._in_topic_list()
+        parent = self._parent_node()
+        topic = self._in_topic_list() or (parent is not None and parent.kind == "direction" and not m.style == "code")
         node = self._new_node(para, number, code, title, key)
         if topic:
             node.kind = "direction"
@@ -329,14 +338,18 @@ class OutlineBuilder:
         k = self._frame_index(style)
         if k is not None:
             self._pop_to(k)  # the next sector (工业方面 after 农业方面) is a sibling
-        node = self._new_node(para, None, None, para.text, f"u{sum(1 for n in self.nodes if n.number is None) + 1}")
+        # "专项一　产业关键技术攻关专项": a worded number, then the title
+        worded = _WORDED_NUMBER_RE.match(para.text.strip())
+        number, title = (worded.group(1), worded.group(2).strip()) if worded else (None, para.text)
+        node = self._new_node(para, number, None, title, f"u{sum(1 for n in self.nodes if n.number is None) + 1}")
         sink = Sink("node", "intro", node)
         self.stack.append(Frame(style, 1, node, sink))
         self.sink = sink
 
     def _under_topic(self) -> bool:
         node = self._parent_node()
-        return node is not None and node.kind == "direction" and self.sink.field == "intro"
+        return node is not None and node.kind == "direction" and self.sink.field == "intro" and any(
+            f.style == "bullet" or (f.node is not None and f.node.kind == "direction") for f in self.stack)
 
     def _open_bullet(self, para: Para, bullet: re.Match) -> None:
         """A bullet standing alone as a title (--重点病种的规范化诊疗技术) under a topic: a sub-topic."""
@@ -498,6 +511,9 @@ class OutlineBuilder:
             return False
         if re.search(r"\d", text) or not self.stack:
             return False
+        suffix = _UNNUMBERED_SUFFIX_RE.search(text)
+        if suffix and self._frame_index(f"unnum:{suffix.group(1)}") is not None:
+            return True  # the next of a run of unnumbered headings (专项二 after 专项一's sections)
         if text.endswith("方面"):
             # a sector heading (农业方面) stands out even after a direction's labelled text,
             # but inside a document section (受理单位 by sector) it is that section's text
@@ -595,8 +611,21 @@ def _attachment_title(folded: str) -> bool:
     return 2 <= len(text) <= 70 and not re.search(r"[，,。；;]", text) and not candidate_markers(text)
 
 
+_WORDED_NUMBER_RE = re.compile(r"^((?:专项|第)[一二三四五六七八九十]{1,3}(?:部分|篇|章)?)[\s\u3000：:、]*([^\s一二三四五六七八九十].{3,})$")
 TOPIC_LABELS = ("支持重点", "重点支持", "支持内容", "重点支持内容", "支持重点领域", "重点方向")
 _BULLET_TITLE_RE = re.compile(r"^(?:--|——|－－|-)\s*[^-—－\s][^，,。；;：:]{1,29}$")
+
+
+def _inline_section(rest: str) -> tuple[Label, str, str] | None:
+    """(label, heading, text) of "支持方式及额度：采取…" — a section title, a colon, its text."""
+    folded = fold(rest)
+    cut = folded.find(":")
+    if not 2 <= cut <= 14:
+        return None
+    label = heading_label(folded[:cut])
+    if label is None or label.field in _SECTION_CONTAINER_FIELDS:
+        return None
+    return label, rest[:cut], rest[cut + 1 :].strip()
 
 
 def _topic_like(rest: str) -> bool:
