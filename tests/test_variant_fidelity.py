@@ -297,3 +297,13 @@ def test_numbers_compare_by_their_core():
     assert _score(parsed).ratios["dir_recall"].value == 1.0
     parsed["nodes"][1]["number"] = "3."  # a different number is a different direction
     assert _score(parsed).ratios["dir_recall"].value == 0.5
+
+
+def test_a_finding_about_a_coded_direction_must_name_the_code():
+    expected = [{"shape": "DirectionCodeUnique", "severity": "Violation", "line": 11, "code": "2504", "why": "twice"}]
+    unnamed = {"shape": "DirectionCodeUnique", "severity": "Violation", "start_line": 11, "title": "茶叶品质快速检测"}
+    named = dict(unnamed, excerpt="2504 茶叶品质快速检测与智能加工")
+    for found, recalled in ((unnamed, 0.0), (named, 1.0)):
+        score = fidelity.Score("c")
+        fidelity.score_findings(score, expected, [found], complete=True)
+        assert score.ratios["defect_recall"].value == recalled
