@@ -37,7 +37,7 @@ _DOC_NUMBER = re.compile(
 )
 _ATTACHMENT = re.compile(r"^\s*(?:-\s*)?附\s*件\s*[:：]?\s*[\d一二三四五六七八九十]*\s*$")
 _NOTICE = re.compile(r"关于.*(?:通知|公告|通告)$|关于(?:印发|发布|组织|开展|做好|征集)")
-_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．]\s*\S)")
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．]\s*\S|[IVX]+\s*[.．、]\s*\S)")
 _TERMINAL = "。；;：:，,！？!?"
 _CJK = r"\u4e00-\u9fff"
 
@@ -177,12 +177,16 @@ def _guide_name(notice: str) -> str:
     return core if re.search(r"指南|计划|专项|项目", core) and len(core) >= 4 else notice
 
 
+_ENGLISH_AFTER = re.compile(r"(?<=[\u4e00-\u9fff》）])\s+(?=[A-Za-z0-9 ,&'’:–-]*[A-Za-z]{3})[A-Z0-9][A-Za-z0-9 ,&'’:–-]{6,}$")
+
+
 def _title_block(lines: list[str], pos: int) -> tuple[list[int], int | None]:
     """Short title-like lines on top (skipping 附件 markers); and a bracketed subtitle line."""
     block: list[int] = []
     subtitle = None
     for i in _nonblank(lines, pos, pos + 40):
         raw = re.sub(r"^\[bookmark:[^\]]*\]\s*", "", lines[i].strip())
+        raw = _ENGLISH_AFTER.sub("", raw)  # a bilingual title: the Chinese before its translation
         if not block and (_ATTACHMENT.match(raw) or not raw):
             continue
         if re.fullmatch(r"[(（][^()（）]+[)）]", raw) and block:
@@ -332,8 +336,13 @@ def extract_doc_meta(lines: list[str]) -> DocMeta:
             meta.spans["issuers"] = _span(starts, lines, named[1], named[1])
     if meta.title is None:
         block, sub = _title_block(lines, pos)
+        if not block and pos:
+            # the title above the 文号 line: the lines before what the header read
+            block, sub = _title_block(lines, 0)
+            block = [i for i in block if i + 1 not in meta.consumed_lines and i < pos]
+            sub = sub if sub is not None and sub < pos and sub + 1 not in meta.consumed_lines else None
         if block:
-            meta.title = tidy("".join(lines[i].strip() for i in block))
+            meta.title = tidy("".join(_ENGLISH_AFTER.sub("", lines[i].strip()) for i in block))
             meta.consumed_lines.update(i + 1 for i in block)
             meta.spans["title"] = _span(starts, lines, block[0], block[-1])
             body_from = block[-1] + 1

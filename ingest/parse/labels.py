@@ -30,7 +30,9 @@ LABELS: dict[str, tuple[str, ...]] = {
 
 _WORD_TO_FIELD = {w: f for f, words in LABELS.items() for w in words}
 _ALTERNATION = "|".join(sorted(map(re.escape, _WORD_TO_FIELD), key=len, reverse=True))
-_LABEL_COLON_RE = re.compile(rf"^({_ALTERNATION})\s*(?:[（(][^）)]{{0,20}}[）)])?\s*[:：]\s*(.*)$", re.S)
+# (a bilingual guide writes the English after the label: 研究内容 Research content：…)
+_LABEL_COLON_RE = re.compile(
+    rf"^({_ALTERNATION})\s*(?:[（(][^）)]{{0,30}}[）)])?\s*(?:[A-Za-z][A-Za-z ]{{0,30}})?\s*[:：]\s*(.*)$", re.S)
 _LABEL_ALONE_RE = re.compile(rf"^(?:项目|本项目|专项)?({_ALTERNATION})\s*[:：。.]?\s*$")
 
 
@@ -56,9 +58,12 @@ def match_label(folded: str) -> Label | None:
     return None
 
 
+_ENGLISH_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])\s*[A-Za-z][A-Za-z ,&'’–-]*$")
+
+
 def heading_label(title: str) -> Label | None:
     """A numbered heading whose title is only a label (二、申报要求 / 5.责任部门)."""
-    whole = title.strip().rstrip("：:。. ")
+    whole = _ENGLISH_TAIL.sub("", title.strip()).rstrip("：:。. ")
     if whole in _WORD_TO_FIELD:
         return Label(whole, _WORD_TO_FIELD[whole], "")
     text = re.sub(r"^(?:项目的?|专项的?)", "", whole)

@@ -27,7 +27,7 @@ from guidegraph.ingest.parse.dates import fold_width, line_starts
 
 ROLE_PRIORITY = {"accepting": 0, "responsible": 1, "contact": 2}
 
-_MARKER = r"(?:[-•·●]\s*)?(?:\d+\s*[.、．]\s*|[(（][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+\s*、\s*)?"
+_MARKER = r"(?:[-•·●]\s*)?(?:\d+\s*[.、．]\s*|[(（][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+\s*、\s*|[IVX]+\s*[.、．]\s*)?"
 _ROLE_WORDS = [
     ("accepting", r"受理(?:单位|部门|处室|机构|地点|窗口|中心)"),
     ("responsible", r"(?:责任|主管|业务|归口|牵头)(?:部门|处室|单位)|业务主管处室|项目管理处室"),
@@ -227,9 +227,14 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
     rest = re.sub(r"^\s*(?:[:：]|为|是)\s*", "", rest)
     if rest.strip() and not office_line(rest, i, role):
         desk = _SUPPORT_DESK.match(fold_width(lines[i].strip()))
+        named = _named_before(lines, i)
         if desk and (parse_phones(rest) or parse_emails(rest)):
             # "系统技术支持：0351-…": a desk named by what it answers
             current = col.mention(desk.group("desk"), "contact", i, scope)
+            _read_value(rest, current)
+        elif named and (parse_phones(rest) or parse_emails(rest)):
+            # "…可咨询科技部信息中心。" then "咨询电话：010-…": the desk the sentence above names
+            current = col.mention(named, "contact", i, scope)
             _read_value(rest, current)
         # otherwise "联系电话：…" with no office name has nothing to attach to
     blanks, j = 0, i + 1
@@ -316,6 +321,19 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
     return j
 
 
+_ASK_AT = re.compile(r"(?:咨询|联系|致电|询问)(?P<org>[\u4e00-\u9fff]{2,30}?(?:中心|处|厅|局|办公室|委员会|部|室))[。，,；;]?\s*$")
+
+
+def _named_before(lines: list[str], i: int) -> str | None:
+    """An office the sentence just above names as the one to ask ("如有疑问，可咨询X。")."""
+    for k in range(i - 1, max(-1, i - 3), -1):
+        text = fold_width(lines[k].strip())
+        if text:
+            m = _ASK_AT.search(text)
+            return m.group("org") if m and is_org_name(m.group("org")) else None
+    return None
+
+
 _LEAD_IN = re.compile(r"(?:如下|见下表|分别为|列表如下)\s*[:：]?$|[:：]$")
 
 
@@ -382,6 +400,8 @@ def _office_row(text: str) -> bool:
     if not name:
         return False
     after = after.strip(" ，,。；;：:")
+    if re.fullmatch(r"[A-Za-z][A-Za-z ,&'’.-]*", after):
+        return True  # the office's English name after it (bilingual guides)
     return not after or bool(parse_phones(after) or parse_emails(after) or _ADDRESS_PAREN.search(after)
                              or _ADDRESS.search(after) or person_names(re.split(r"[，,；;]", after)[0]))
 

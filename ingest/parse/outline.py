@@ -96,6 +96,7 @@ class OutlineBuilder:
         self.captured: dict[int, list[str]] = {}  # id(para) -> the strings of it the outline holds
         self._consumed: set[int] = set()  # paragraph indexes already taken by a look-ahead
         self.table: DirectionTable | None = None  # the direction table being read, row by row
+        self.closed: dict[str, int] = {}  # style -> last value of a closed run (numbering that goes on across groups)
 
     # ----------------------------------------------------------------- driving
     def build(self) -> OutlineResult:
@@ -193,6 +194,8 @@ class OutlineBuilder:
             return False
         if m.value == 1:
             return True
+        if self.closed.get(m.style) == m.value - 1 and self.sink.field == "intro" and self.sink.owner == "node":
+            return True  # directions numbered on across groups (二、… 3. after 一、… 1. 2.)
         # （二） after an unnumbered heading (资源环境) that stood for （一）.
         return m.value == 2 and self._implicit_first_sibling() is not None
 
@@ -221,6 +224,9 @@ class OutlineBuilder:
 
     # ------------------------------------------------------------- opening
     def _pop_to(self, depth: int) -> None:
+        for frame in self.stack[depth:]:
+            if frame.node is not None and frame.style not in ("attach", "part", "programme", "bullet"):
+                self.closed[frame.style] = frame.value
         del self.stack[depth:]
         self.sink = self.stack[-1].sink if self.stack else self.root_sink
 
@@ -266,7 +272,7 @@ class OutlineBuilder:
                     self._pop_to(idx + 1)
                     break
         original = para.text.lstrip()
-        number = original[: m.head].strip() or m.number
+        number = m.number if m.style.startswith("word:") else original[: m.head].strip() or m.number
         rest = original[m.head :].strip()
         label = heading_label(fold(rest))
         doc_level = self._parent_node() is None
