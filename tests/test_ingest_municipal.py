@@ -43,8 +43,8 @@ WORDED = """2025年度某某市科技计划项目指南
 
 专项二　民生科技专项
 （一）支持重点
-1．公共卫生领域。重点支持传染病快速检测。
 （1）支持临床研究中心建设。围绕重大疾病开展临床研究。
+（2）支持公共卫生项目。支持对象为本市医疗卫生机构。
 --重点病种的规范化诊疗技术
 针对恶性肿瘤等重大疾病开展规范化诊疗研究。
 --基层适宜卫生技术转化应用
@@ -70,9 +70,10 @@ def test_programmes_with_topics_as_numbered_items_and_bullets():
 def test_worded_programme_numbers_and_sub_topics_under_a_topic():
     kinds = _kinds(WORDED)
     assert [(n, t) for k, n, t in kinds if k == "programme" and n] == [("专项一", "产业关键技术攻关专项"), ("专项二", "民生科技专项")]
-    assert [t for k, _, t in kinds if k == "direction"] == ["集成电路领域", "新型显示领域", "公共卫生领域"]
-    # a stand-alone bullet title under a topic is one of its sub-topics; a bullet with text stays text
-    assert [t for k, _, t in kinds if k == "subdirection"] == ["支持临床研究中心建设", "重点病种的规范化诊疗技术", "基层适宜卫生技术转化应用"]
+    # a stand-alone bullet title is a topic; the support line it sits under groups its topics
+    assert [t for k, _, t in kinds if k == "direction"] == [
+        "集成电路领域", "新型显示领域", "支持临床研究中心建设", "重点病种的规范化诊疗技术", "基层适宜卫生技术转化应用"]
+    assert "支持公共卫生项目" in [t for k, _, t in kinds if k == "field"]
 
 
 @pytest.mark.parametrize("text", [NUMBERED, WORDED])

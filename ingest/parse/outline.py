@@ -354,7 +354,7 @@ class OutlineBuilder:
 
     def _under_topic(self) -> bool:
         node = self._parent_node()
-        return node is not None and node.kind == "direction" and self.sink.field == "intro" and any(
+        return node is not None and (node.kind == "direction" or self._frame_index("bullet") is not None) and self.sink.field == "intro" and any(
             f.style == "bullet" or (f.node is not None and f.node.kind == "direction") for f in self.stack)
 
     def _open_bullet(self, para: Para, bullet: re.Match) -> None:
@@ -363,6 +363,9 @@ class OutlineBuilder:
         value = self.stack[k].value + 1 if k is not None else 1
         if k is not None:
             self._pop_to(k)
+        parent = self._parent_node()
+        if parent is not None and k is None and parent.kind == "direction":
+            parent.kind = ""  # a support line over its own topics ("支持…专项项目" → --topics) groups them
         original = para.text.strip()
         mark = original[: len(original) - len(original.lstrip("-—－ "))]
         title = original[len(mark):].strip()
