@@ -47,3 +47,12 @@ def test_a_count_in_a_document_section_that_matches_is_no_finding(tmp_path):
     path = tmp_path / "g.txt"
     path.write_text(IN_SECTION, encoding="utf-8")
     assert not [f for f in validate(path).report.findings if f.shape == "GuideDeclaredDirectionCount"]
+
+
+def test_counts_listed_together_and_counts_of_directions_within_tasks():
+    counts = parse_guide_counts("本批指南设2个专题、5个方向，每个方向支持1项。")
+    assert (counts["fields"]["value"], counts["directions"]["value"]) == (2, 5)
+    assert parse_guide_counts("本指南共设3个领域，拟支持6个方向。")["fields"]["value"] == 3
+    from guidegraph.ingest.parse.counts import parse_direction_count
+
+    assert parse_direction_count("2016年度拟优先启动3个任务中的6个研究方向。")["value"] == 6

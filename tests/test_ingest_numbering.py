@@ -84,3 +84,41 @@ def test_worded_numbers_and_numbering_that_goes_on_across_groups():
 def test_the_desk_a_sentence_names_takes_the_phone_below_it():
     office = next(f for f in outline_text(CONTINUOUS).offices if f.name == "某某信息中心")
     assert office.contacts[0].phones == ["010-58882998"]
+
+
+PARTS = """第一部分　总体要求
+一、项目应面向重点产业链关键核心技术需求。
+二、项目执行期一般为2至3年。
+第二部分　支持方向
+一、信创产业
+（一）国产操作系统生态适配关键技术（指南代码：XA2601）
+研究内容：研究兼容适配技术。
+考核指标：完成适配产品不少于500款。
+（二）合成生物学底盘细胞构建（指南代码：XA2602，基础研究类）
+研究内容：构建底盘细胞。
+考核指标：获得工程菌株不少于5株。
+"""
+
+SUPPORT_PART = """一、支持重点
+（一）绿色食品
+1. 高原特色茶叶精深加工关键技术
+主要任务：研究精准发酵与风味调控技术。
+预期成果：形成新产品不少于5个。
+二、申报要求
+1. 申报单位应为省内注册的法人。
+"""
+
+
+def test_parts_numbered_in_words_and_codes_in_brackets_after_titles():
+    o = outline_text(PARTS)
+    dirs = [n for n in o.nodes if n.kind == "direction"]
+    assert [(d.code, d.title, d.tags) for d in dirs] == [
+        ("XA2601", "国产操作系统生态适配关键技术", []), ("XA2602", "合成生物学底盘细胞构建", ["基础研究类"])]
+    assert not [n for n in o.nodes if n.title.startswith("项目应面向")]
+
+
+def test_the_guides_own_support_part_holds_directions_and_label_synonyms():
+    o = outline_text(SUPPORT_PART)
+    d = next(n for n in o.nodes if n.kind == "direction")
+    assert d.title == "高原特色茶叶精深加工关键技术"
+    assert d.research_content and [q.value for i in d.indicators for q in i.quantities] == [5.0]

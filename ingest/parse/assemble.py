@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from guidegraph.ingest.model import Coverage, Indicator, Node, Outline, Span, TextBlock, Unassigned
-from guidegraph.ingest.parse.classify import classify, recognisable_direction, split_tags
+from guidegraph.ingest.parse.classify import classify, recognisable_direction, split_code, split_tags
 from guidegraph.ingest.parse.counts import parse_direction_count, parse_guide_counts, parse_period, parse_project_count
 from guidegraph.ingest.parse.dates import extract_deadlines
 from guidegraph.ingest.parse.docmeta import extract_doc_meta
@@ -44,6 +44,9 @@ def assemble(text: str, source: str) -> Outline:
 
     nodes = built.nodes
     for node in nodes:
+        title, code, rest = split_code(node.title)
+        if code and not node.code:
+            node.title, node.code = title + rest, code
         node.title, node.tags = split_tags(node.title)
     classify(nodes)
     for node in nodes:

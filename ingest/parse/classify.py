@@ -27,6 +27,20 @@ _TRAILING_PAREN_RE = re.compile(r"\s*[（(]([^（）()]{2,60})[）)]\s*$")
 _TAG_SPLIT_RE = re.compile(r"[、，,；;/／]\s*")
 
 
+_CODE_IN_TITLE_RE = re.compile(
+    r"\s*[（(]\s*(?:指南代码|指南编号|方向代码|代码|编号)\s*[:：]?\s*(?P<code>[A-Za-z0-9][A-Za-z0-9-]{2,20})"
+    r"\s*(?:[，,、；;]\s*(?P<rest>[^（）()]+))?[）)]\s*$")
+
+
+def split_code(title: str) -> tuple[str, str | None, str]:
+    """A guide code printed in brackets after the title: 'X（指南代码：TJ2503，基础研究类）' -> ('X', 'TJ2503', '（基础研究类）')."""
+    m = _CODE_IN_TITLE_RE.search(title)
+    if m is None:
+        return title, None, ""
+    rest = m.group("rest")
+    return title[: m.start()].rstrip(), m.group("code"), f"（{rest.strip()}）" if rest else ""
+
+
 def split_tags(title: str) -> tuple[str, list[str]]:
     """Strip trailing parenthesised tags: 'X（青年科学家项目、基础研究类）' -> ('X', [...])."""
     tags: list[str] = []

@@ -51,6 +51,8 @@ _PATTERNS = (
     ("letter", re.compile(r"^([A-Z])\s*[.．、]\s*(?=[^\x00-\x7f]|[A-Z][a-z])(.*)$")),
     # worded numbers: 专题一：海洋装备, 方向1：…, 任务2、…
     ("word", re.compile(rf"^((?:专题|方向|任务|课题|板块)\s*(?:[{CN_DIGITS}]{{1,3}}|\d{{1,2}}))\s*[：:、.．]\s*(.*)$")),
+    # 第一部分 总体要求 / 第二章 …
+    ("part", re.compile(rf"^(第\s*[{CN_DIGITS}]{{1,3}}\s*(?:部分|章|篇))\s*[：:、.．]?\s*(.*)$")),
 )
 _ROMAN = {"I": 1, "V": 5, "X": 10}
 
@@ -111,6 +113,11 @@ def candidate_markers(folded: str) -> list[Marker]:
             continue
         if style == "letter":
             found.append(Marker("letter", ord(raw) - 64, printed, rest, (), head))
+            continue
+        if style == "part":
+            value = cn_small_number(re.sub(r"[第部分章篇\s]", "", raw))
+            if value:
+                found.append(Marker("word:第部分", value, re.sub(r"\s+", "", raw), rest, (), head))
             continue
         if style == "word":
             word, digits = raw[:2], raw[2:].strip()

@@ -275,7 +275,9 @@ class OutlineBuilder:
         number = m.number if m.style.startswith("word:") else original[: m.head].strip() or m.number
         rest = original[m.head :].strip()
         label = heading_label(fold(rest))
-        doc_level = self._parent_node() is None
+        doc_level = self._parent_node() is None or self._parent_node().id in self.part_nodes
+        if label is not None and label.field == "support" and doc_level and clean_label(label.word) in TOPIC_LABELS:
+            label = None  # the guide's own 支持重点 part holds its directions, like 支持方向
         if label is not None and label.field not in _SECTION_CONTAINER_FIELDS:
             self._open_section_heading(para, m, number, label, rest)
             return
@@ -671,9 +673,16 @@ def split_title(rest: str) -> tuple[str, str]:
 def _title_break(text: str, sep: str) -> int:
     """Where ``sep`` ends a title: not the colon of a clock time (9:00, 17：30)."""
     idx = text.find(sep)
-    while idx > 0 and sep in "：:" and text[idx - 1 : idx].isdigit() and text[idx + 1 : idx + 2].isdigit():
+    while idx > 0 and (
+        (sep in "：:" and text[idx - 1 : idx].isdigit() and text[idx + 1 : idx + 2].isdigit())
+        or _open_brackets(text[:idx]) > 0  # "（指南代码：TJ2501）" belongs to the title
+    ):
         idx = text.find(sep, idx + 1)
     return idx
+
+
+def _open_brackets(text: str) -> int:
+    return text.count("（") + text.count("(") - text.count("）") - text.count(")")
 
 
 def _ends_paragraph(block: TextBlock) -> bool:
