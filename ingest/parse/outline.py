@@ -276,8 +276,9 @@ class OutlineBuilder:
         rest = original[m.head :].strip()
         label = heading_label(fold(rest))
         doc_level = self._parent_node() is None or self._parent_node().id in self.part_nodes
-        if label is not None and label.field == "support" and doc_level and clean_label(label.word) in TOPIC_LABELS:
-            label = None  # the guide's own 支持重点 part holds its directions, like 支持方向
+        if (label is not None and label.field == "support" and doc_level and clean_label(label.word) in TOPIC_LABELS
+                and self._part_holds_directions(para, m)):
+            label = None  # the guide's own 支持重点 part holds its directions (研究内容/考核指标 below), like 支持方向
         if label is not None and label.field not in _SECTION_CONTAINER_FIELDS:
             self._open_section_heading(para, m, number, label, rest)
             return
@@ -353,6 +354,19 @@ class OutlineBuilder:
         sink = Sink("node", "intro", node)
         self.stack.append(Frame(style, 1, node, sink))
         self.sink = sink
+
+    def _part_holds_directions(self, para: Para, m: Marker) -> bool:
+        """Does the part this heading opens label research content or indicators before the next heading of its rank?"""
+        start = next((k for k, p in enumerate(self.paras) if p is para), None)
+        if start is None:
+            return False
+        for nxt in self.paras[start + 1 : start + 400]:
+            if any(c.style == m.style and c.value == m.value + 1 for c in candidate_markers(nxt.folded)):
+                return False
+            label = match_label(nxt.folded)
+            if label is not None and label.field in ("research_content", "indicators"):
+                return True
+        return False
 
     def _under_topic(self) -> bool:
         node = self._parent_node()
