@@ -24,6 +24,7 @@ from guidegraph.ingest.parse.contacts import (
     person_names,
 )
 from guidegraph.ingest.parse.dates import fold_width, line_starts
+from guidegraph.ingest.parse.lines import PAGE_MARKER_RE
 
 ROLE_PRIORITY = {"accepting": 0, "responsible": 1, "contact": 2}
 
@@ -31,7 +32,7 @@ _MARKER = r"(?:[-•·●]\s*)?(?:\d+\s*[.、．]\s*|[(（][一二三四五六�
 _ROLE_WORDS = [
     ("accepting", r"受理(?:单位|部门|处室|机构|地点|窗口|中心)"),
     ("responsible", r"(?:责任|主管|业务|归口|牵头)(?:部门|处室|单位)|业务主管处室|项目管理处室"),
-    ("contact", r"联系方式|联系人(?:及联系方式|及电话)?|联系电话|咨询电话|咨询方式|联系单位|咨询单位|业务咨询|技术咨询|政策咨询|(?:系统|平台)?技术支持"),
+    ("contact", r"联系方式|联系人(?:及联系方式|及电话)?|联系电话|咨询电话|咨询方式|联系单位|咨询单位|业务咨询|技术咨询|政策咨询|(?:系统|平台)?技术支持|(?:项目管理)?专业机构"),
 ]
 _OFFICE_LABEL = re.compile(
     rf"^\s*{_MARKER}(?:各?专项的?|业务|项目|申报|材料)?(?P<label>{'|'.join(f'(?P<{r}>{w})' for r, w in _ROLE_WORDS)})"
@@ -96,7 +97,7 @@ class _Mention:
 def _leading_org(text: str) -> tuple[str | None, str]:
     """An office name at the start of ``text`` and what follows it."""
     text = text.strip()
-    cut = re.search(r"[\s，,；;:：。、\d]", text)
+    cut = re.search(r"[\s，,；;:：。、]|\d(?!\d*[\u4e00-\u9fff])", text)  # "中国21世纪议程管理中心" keeps its digits
     name = text[: cut.start()] if cut else text
     paren = re.search(r"[(（]", name)
     if paren:
@@ -107,7 +108,7 @@ def _leading_org(text: str) -> tuple[str | None, str]:
             name = name[: paren.start()]
         else:
             name = name[: paren.start() + close.end()]
-    if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,40}", name or "x"):
+    if not re.fullmatch(r"[\u4e00-\u9fff][\u4e00-\u9fff（）()\d]{1,39}", name or "x"):
         return None, text
     if not is_org_name(name) and not is_org_name(name.rstrip("）)").split("（")[0].split("(")[0]):
         # "山西省科技厅高新处李兴阔" glued to a person: the longest org prefix
@@ -180,6 +181,7 @@ class _Collector:
         self.starts = line_starts(lines)
         self.mentions: list[_Mention] = []
         self.consumed: set[int] = set()
+        self.moved: set[int] = set()  # line indexes emptied by _reflow: no gap in a block
 
     def mention(self, name: str, role: str, i: int, scope: str | None) -> _Mention:
         m = _Mention(normalise_name(name), role, _line_span(self.starts, self.lines, i), scope=[scope] if scope else [])
@@ -240,6 +242,9 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
     blanks, j = 0, i + 1
     while j < len(lines):
         text = lines[j].strip()
+        if j in col.moved:
+            j += 1
+            continue
         if not text:
             blanks += 1
             if blanks > 3:
@@ -307,6 +312,9 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
             last_people = []
             col.consumed.add(j + 1)
             j += 1
+            continue
+        if PAGE_MARKER_RE.match(text):
+            j += 1  # a page number inside the block (the page broke between two rows)
             continue
         if current is not None and len(text) <= 60 and (parse_phones(text) or parse_emails(text)):
             _read_value(text, current)
@@ -517,9 +525,47 @@ def _tables(col: _Collector) -> None:
         col.consumed.add(i + 1)
 
 
+_PHONE_CUT = re.compile(r"(?:(?:联系)?电话|Tel\.?|手机)\s*[:：]?\s*$|(?<![\d-])\d{3,4}\s*[-－]\s*$", re.I)
+_PHONE_REST = re.compile(r"^\s*\d[\d\s\-－/、，,转]*\d\s*(?:[(（][^)）]{0,8}[)）])?\s*$")
+
+
+def _reflow(lines: list[str]) -> tuple[list[str], set[int]]:
+    """Lines as an office reader needs them: a number cut off by a page break is put back.
+
+    A PDF re-wraps a contact row so that its phone number (or the rest of it)
+    lands on the next page, behind a page number: "…卢晓东 0351-" / "- 12 -" /
+    "4043343". The page-number line is skipped and the number joined to its row;
+    the line it came from is left blank, so line numbers stay where they were.
+    """
+    out = list(lines)
+    moved: set[int] = set()
+    for i, line in enumerate(out):
+        if not line.strip() or not (_PHONE_CUT.search(line) or _ends_with_person(line)):
+            continue
+        j, crossed = i + 1, False
+        while j < len(out) and j <= i + 4 and (not out[j].strip() or PAGE_MARKER_RE.match(out[j])):
+            crossed = crossed or bool(PAGE_MARKER_RE.match(out[j]))
+            j += 1
+        if j < len(out) and (crossed or j == i + 1) and _PHONE_REST.match(out[j]):
+            glue = "" if re.search(r"[-－]\s*$", line) else " "
+            out[i] = line.rstrip() + glue + out[j].strip()
+            for k in range(i + 1, j + 1):
+                out[k] = ""  # the page number read past, and the moved number
+                moved.add(k)
+    return out, moved
+
+
+def _ends_with_person(line: str) -> bool:
+    """An office row whose last cell is a person (its number wrapped away): "山西省…中心  卢晓霞"."""
+    cells = [c for c in re.split(r"\s{2,}|\t", line.strip()) if c]
+    return len(cells) >= 2 and is_org_name(cells[0]) and not parse_phones(line) and bool(person_names(cells[-1]))
+
+
 def extract_offices(lines: list[str]) -> tuple[list[Office], set[int]]:
     """Offices the guide names, merged by name, and the 1-based lines read for them."""
-    col = _Collector(list(lines))
+    reflowed, moved = _reflow(list(lines))
+    col = _Collector(reflowed)
+    col.moved = moved
     _tables(col)
     i = 0
     while i < len(col.lines):
