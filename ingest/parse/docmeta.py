@@ -137,7 +137,7 @@ def _notice_issuers(lines: list[str], pos: int) -> tuple[list[str], int] | None:
     for i in _nonblank(lines, pos, pos + 60)[:8]:
         by = _ISSUER_BEFORE.match(lines[i].strip())
         if by:
-            issuers = _split_issuers(by.group("issuers"))
+            issuers = [x for part in re.split(r"[、，,]", by.group("issuers")) for x in _split_issuers(part) if x]
             if issuers and all(_is_org(x) for x in issuers):
                 return issuers, i
             return None

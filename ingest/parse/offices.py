@@ -374,6 +374,12 @@ def _field_desk(text: str) -> tuple[str, str, str] | None:
     if m is None:
         return None
     rest = re.sub(r"^(?:由|请联系|联系|咨询)", "", m.group("rest").strip())
+    joint = re.match(r"(?:[\u4e00-\u9fff]{2,20}、)+(?P<last>[\u4e00-\u9fff]{2,40})", rest)
+    if joint:
+        # "北京市科委、中关村管委会高新技术处": the desk both bodies share, after their names
+        last = joint.group("last")
+        head = re.match(r"[\u4e00-\u9fff]{2,12}?(?:委员会|管委会|委|厅|局)(?=[\u4e00-\u9fff]{2,}(?:处|室|科|中心)$)", last)
+        rest = (last[head.end():] if head else last) + rest[joint.end():]
     run = re.match(r"[\u4e00-\u9fff]{2,40}", rest)
     if run is None:
         return None
@@ -397,7 +403,7 @@ def _signs_off(lines: list[str], j: int) -> bool:
         return False
     for k in range(j + 1, min(j + 6, len(lines))):
         nxt = lines[k].strip()
-        if nxt:
+        if nxt and not PAGE_MARKER_RE.match(nxt):
             return bool(_DATE_LINE.match(nxt)) or (is_org_name(nxt) and not parse_phones(nxt) and _signs_off(lines, k))
     return False
 
