@@ -191,7 +191,7 @@ class Supplied:
         return outline
 
 
-def _from_path(path: str | os.PathLike[str], supplied: Supplied) -> _Input:
+def _from_path(path: str | os.PathLike[str], supplied: Supplied = Supplied()) -> _Input:
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
