@@ -73,3 +73,11 @@ def test_a_notice_that_forwards_and_publishes_its_own_directions_keeps_them():
     o = outline_text(text)
     assert o.document_kind == "guide"
     assert [n.title for n in o.nodes if n.kind == "direction"] == ["先进材料应用示范"]
+
+
+def test_a_forwarding_notice_keeps_its_own_title_and_the_tree_says_what_it_is():
+    from guidegraph.commands.outline import render_tree
+
+    o = outline_text(INLINE_DESKS)
+    assert o.title.startswith("关于转发《科技部关于发布")
+    assert "forwarding notice: publishes no directions of its own" in render_tree(o)

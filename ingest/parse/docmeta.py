@@ -361,6 +361,8 @@ def extract_doc_meta(lines: list[str]) -> DocMeta:
         meta.year = int(re.search(r"〔(\d{4})〕", meta.doc_number).group(1))
     head_text = re.sub(r"\s+", "", "".join(lines[:80]))
     meta.forwarding = bool(re.search(r"转发", meta.notice_title or "")) or bool(_FORWARDS.search(head_text[:600]))
+    if meta.forwarding and meta.notice_title and "转发" in meta.notice_title:
+        meta.title = meta.notice_title  # its own title (关于转发《…》的通知), not the title of the call it relays
     meta.jurisdiction = (_issuers_jurisdiction(meta.issuers) if meta.forwarding else None) or _jurisdiction(meta, head_text)
     _signature(lines, meta, starts, body_from)
     if meta.year is None and meta.issue_date:
