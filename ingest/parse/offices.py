@@ -546,7 +546,8 @@ def _reflow(lines: list[str]) -> tuple[list[str], set[int]]:
     out = list(lines)
     moved: set[int] = set()
     for i, line in enumerate(out):
-        if not line.strip() or not (_PHONE_CUT.search(line) or _ends_with_person(line)):
+        tail = line.rstrip()[-16:]
+        if not tail or not (_PHONE_CUT.search(tail) or (("  " in line or "\t" in line) and _ends_with_person(line))):
             continue
         j, crossed = i + 1, False
         while j < len(out) and j <= i + 4 and (not out[j].strip() or PAGE_MARKER_RE.match(out[j])):
@@ -586,6 +587,7 @@ def extract_offices(lines: list[str]) -> tuple[list[Office], set[int]]:
     return _merge(col.mentions), col.consumed
 
 
+_MAYBE_CONTACT = re.compile(r"\d{5}|联\s*系|电\s*话|咨询|Tel", re.I)  # cheap test before the careful one
 _CONTACT_WORD = re.compile(r"^\s*(?:[-•·●]\s*)?(?:联\s*系\s*人|联系电话|咨询电话|电话)\s*[:：]")
 
 
@@ -601,7 +603,7 @@ def lost_office_lines(lines: list[str], offices: list[Office], consumed: set[int
             read.update(range(span.start_line, span.end_line + 1))
     lost = []
     for i, raw in enumerate(lines, 1):
-        if i in read or not raw.strip() or len(raw) > 120:
+        if i in read or len(raw) > 120 or not _MAYBE_CONTACT.search(raw):
             continue
         text = fold_width(raw.strip())
         phones = parse_phones(text)
