@@ -94,6 +94,7 @@ class GG(DefinedNamespace):
     sourceSpan: URIRef
     tag: URIRef
     topNode: URIRef
+    unreadContact: URIRef
     # datatype properties
     address: URIRef
     amount: URIRef

@@ -17,6 +17,8 @@ from typing import Any
 NODE_KINDS = ("category", "programme", "field", "direction", "subdirection")
 COMPARATORS = (">=", ">", "<=", "<", "=", "range")
 JURISDICTION_LEVELS = ("national", "provincial", "municipal", "county")
+# Coverage reason of an office or contact line that gave no office (validation reports it)
+LOST_OFFICE_REASON = "an office or contact line from which no office was read (whom to call is lost)"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from rdflib.term import Node as RdfTerm
 from guidegraph.config import base_iri as configured_base_iri
 from guidegraph.errors import InputError
 from guidegraph.formats import RdfFormat, rdf_format_for_path
-from guidegraph.ingest.model import Deadline, Funding, Indicator, Node, Office, Outline, Span, TextBlock
+from guidegraph.ingest.model import LOST_OFFICE_REASON, Deadline, Funding, Indicator, Node, Office, Outline, Span, TextBlock
 from guidegraph.namespaces import GG, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
 
 LANG = "zh"
@@ -299,6 +299,13 @@ class _GuideMapper:
             self.map_blocks(guide, kind, blocks, prop, cls)
         self.map_key_dates()
         self.map_offices()
+        for lost in (u for u in o.coverage.unassigned if u.reason == LOST_OFFICE_REASON):
+            line = URIRef(f"{guide}/unread-contact/{lost.start_line}")
+            g.add((guide, GG.unreadContact, line))
+            g.add((line, RDF.type, GG.TextBlock))
+            g.add((line, GG.guide, guide))
+            self.text(line, GG.text, lost.text)
+            self.provenance(line, Span(lost.start_line, lost.end_line))
         self.map_issuers()
         for node in o.nodes:
             self.map_node(node)

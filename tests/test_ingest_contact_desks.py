@@ -70,3 +70,11 @@ def test_an_office_shaped_line_that_gives_no_office_is_not_counted_as_read():
 def test_a_support_line_with_a_number_is_a_desk_named_by_what_it_answers():
     offices = _offices(BODY + "系统技术支持：0351-4046000\n")
     assert offices["系统技术支持"].contacts[0].phones == ["0351-4046000"]
+
+
+def test_an_unread_contact_line_is_a_warning_at_its_line(tmp_path):
+    for extra, line in (("联系人：张三\n", 7), ("咨询：\n技术联系人 李四 0351-4046603\n", 8)):
+        path = tmp_path / "g.txt"
+        path.write_text(BODY + extra, encoding="utf-8")
+        found = [f for f in validate(path, lang="en").report.findings if f.shape == "ContactLineUnread"]
+        assert [(f.severity, f.start_line) for f in found] == [("Warning", line)], extra

@@ -12,7 +12,7 @@ import bisect
 import re
 from collections import Counter
 
-from guidegraph.ingest.model import Coverage, Indicator, Node, Outline, Span, TextBlock, Unassigned
+from guidegraph.ingest.model import LOST_OFFICE_REASON, Coverage, Indicator, Node, Outline, Span, TextBlock, Unassigned
 from guidegraph.ingest.parse.classify import classify, recognisable_direction, split_code, split_tags
 from guidegraph.ingest.parse.counts import parse_direction_count, parse_guide_counts, parse_period, parse_project_count
 from guidegraph.ingest.parse.dates import extract_deadlines
@@ -212,7 +212,6 @@ def _scope_offices(offices, nodes: list[Node]) -> None:
 
 
 # ------------------------------------------------------------------ coverage
-LOST_OFFICE_REASON = "an office or contact line from which no office was read (whom to call is lost)"
 
 
 def _uncount_lost_offices(outline: Outline, lines: list[str], lost: list[int]) -> None:
