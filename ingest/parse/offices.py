@@ -25,6 +25,7 @@ from guidegraph.ingest.parse.contacts import (
 )
 from guidegraph.ingest.parse.dates import fold_width, line_starts
 from guidegraph.ingest.parse.lines import PAGE_MARKER_RE
+from guidegraph.ingest.parse.reflow import reflow_contacts
 
 ROLE_PRIORITY = {"accepting": 0, "responsible": 1, "contact": 2}
 
@@ -181,7 +182,7 @@ class _Collector:
         self.starts = line_starts(lines)
         self.mentions: list[_Mention] = []
         self.consumed: set[int] = set()
-        self.moved: set[int] = set()  # line indexes emptied by _reflow: no gap in a block
+        self.moved: set[int] = set()  # line indexes emptied by reflow_contacts: no gap in a block
 
     def mention(self, name: str, role: str, i: int, scope: str | None) -> _Mention:
         m = _Mention(normalise_name(name), role, _line_span(self.starts, self.lines, i), scope=[scope] if scope else [])
@@ -531,46 +532,9 @@ def _tables(col: _Collector) -> None:
         col.consumed.add(i + 1)
 
 
-_PHONE_CUT = re.compile(r"(?:(?:联系)?电话|Tel\.?|手机)\s*[:：]?\s*$|(?<![\d-])\d{3,4}\s*[-－]\s*$", re.I)
-_PHONE_REST = re.compile(r"^\s*\d[\d\s\-－/、，,转]*\d\s*(?:[(（][^)）]{0,8}[)）])?\s*$")
-
-
-def _reflow(lines: list[str]) -> tuple[list[str], set[int]]:
-    """Lines as an office reader needs them: a number cut off by a page break is put back.
-
-    A PDF re-wraps a contact row so that its phone number (or the rest of it)
-    lands on the next page, behind a page number: "…卢晓东 0351-" / "- 12 -" /
-    "4043343". The page-number line is skipped and the number joined to its row;
-    the line it came from is left blank, so line numbers stay where they were.
-    """
-    out = list(lines)
-    moved: set[int] = set()
-    for i, line in enumerate(out):
-        tail = line.rstrip()[-16:]
-        if not tail or not (_PHONE_CUT.search(tail) or (("  " in line or "\t" in line) and _ends_with_person(line))):
-            continue
-        j, crossed = i + 1, False
-        while j < len(out) and j <= i + 4 and (not out[j].strip() or PAGE_MARKER_RE.match(out[j])):
-            crossed = crossed or bool(PAGE_MARKER_RE.match(out[j]))
-            j += 1
-        if j < len(out) and (crossed or j == i + 1) and _PHONE_REST.match(out[j]):
-            glue = "" if re.search(r"[-－]\s*$", line) else " "
-            out[i] = line.rstrip() + glue + out[j].strip()
-            for k in range(i + 1, j + 1):
-                out[k] = ""  # the page number read past, and the moved number
-                moved.add(k)
-    return out, moved
-
-
-def _ends_with_person(line: str) -> bool:
-    """An office row whose last cell is a person (its number wrapped away): "山西省…中心  卢晓霞"."""
-    cells = [c for c in re.split(r"\s{2,}|\t", line.strip()) if c]
-    return len(cells) >= 2 and is_org_name(cells[0]) and not parse_phones(line) and bool(person_names(cells[-1]))
-
-
 def extract_offices(lines: list[str]) -> tuple[list[Office], set[int]]:
     """Offices the guide names, merged by name, and the 1-based lines read for them."""
-    reflowed, moved = _reflow(list(lines))
+    reflowed, moved = reflow_contacts(list(lines))
     col = _Collector(reflowed)
     col.moved = moved
     _tables(col)

@@ -22,6 +22,7 @@ from guidegraph.ingest.parse.lines import Para, fold
 def clean_label(text: str) -> str:
     return re.sub(r"\s+", "", text)
 from guidegraph.ingest.parse.markers import Marker, candidate_markers
+from guidegraph.ingest.parse.tables import DirectionTable
 
 # A paragraph that introduces a special programme by name inside prose:
 # 国家重点研发计划启动实施“病原学与防疫技术体系研究”重点专项。
@@ -551,62 +552,6 @@ class OutlineBuilder:
                 if m.value == 1 and not m.style.startswith("dotted"):
                     return True
         return False
-
-
-_COLUMN_ROLES = (
-    ("number", re.compile(r"^(?:序号|编号|序)$")),
-    ("code", re.compile(r"代码|编码|指南编号|方向编号")),
-    ("title", re.compile(r"方向名称|指南方向|研究方向|支持方向|项目名称|课题名称|任务名称|指南名称|方向$|名称$|题目")),
-    ("research_content", re.compile(r"研究内容|研发内容|建设内容|主要内容|研究任务")),
-    ("indicators", re.compile(r"考核指标|技术指标|考核目标|预期目标|绩效目标|主要指标")),
-    ("funding", re.compile(r"支持强度|支持金额|资助金额|资助强度|经费|资助额度|支持额度")),
-)
-
-
-@dataclass
-class DirectionTable:
-    """The columns of a table listing directions, as its header row names them."""
-
-    roles: dict[int, tuple[str, str]]  # column -> (role, header text)
-    width: int
-
-    @classmethod
-    def from_header(cls, cells: list[str]) -> "DirectionTable | None":
-        roles: dict[int, tuple[str, str]] = {}
-        for k, cell in enumerate(cells):
-            text = clean_label(cell)
-            for role, pattern in _COLUMN_ROLES:
-                if text and len(text) <= 16 and pattern.search(text) and role not in {r for r, _ in roles.values()}:
-                    roles[k] = (role, text)
-                    break
-            else:
-                if text and len(text) <= 12:
-                    roles[k] = ("other", text)
-        named = {r for r, _ in roles.values()}
-        if "title" not in named or not named & {"research_content", "indicators", "code", "number", "funding"}:
-            return None
-        return cls(roles, len(cells))
-
-    def fits(self, cells: list[str]) -> bool:
-        return abs(len(cells) - self.width) <= 1
-
-    def cell(self, cells: list[str], role: str) -> str:
-        for k, (r, _) in self.roles.items():
-            if r == role and k < len(cells):
-                return cells[k].strip()
-        return ""
-
-    def parts(self, cells: list[str]):
-        """(role, header, text) of every filled content column; a bare amount takes the header's unit."""
-        for k, (role, header) in self.roles.items():
-            if role in ("number", "code", "title") or k >= len(cells) or not cells[k].strip():
-                continue
-            text = cells[k].strip()
-            if role == "funding":
-                unit = re.search(r"[（(]([万亿]?元)[）)]", header)
-                if unit and re.fullmatch(r"[\d.,，~\-—至]+", text):
-                    text = f"{header.split('（')[0].split('(')[0]}{text}{unit.group(1)}"
-            yield role, header, text
 
 
 def _node_key(m: Marker) -> str:
