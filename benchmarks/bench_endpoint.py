@@ -79,7 +79,8 @@ def synthetic_nquads(triples: int, seed: int = 7) -> bytes:
 
 def seed_nquads() -> bytes:
     from guidegraph.formats import rdf_format
-    from guidegraph.ingest.to_rdf import corpus_dataset, serialize_dataset
+    from guidegraph.ingest.corpus import corpus_dataset
+    from guidegraph.rdf_io import serialize_dataset
 
     return serialize_dataset(corpus_dataset(), rdf_format("nquads"))
 

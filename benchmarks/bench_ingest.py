@@ -18,7 +18,7 @@ from guidegraph.ingest.parse.assemble import assemble, starts_block
 from guidegraph.ingest.parse.lines import logical_paragraphs
 from guidegraph.ingest.parse.outline import OutlineBuilder
 from guidegraph.ingest.readers import read_source
-from guidegraph.ingest.to_rdf import outline_to_dataset
+from guidegraph.ingest.corpus import outline_to_dataset
 
 
 def best_of(repeat: int, fn) -> float:

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "outline",
     "ingest",
     "serve",
+    "dump",
     "query",
     "ontology",
     "validate",

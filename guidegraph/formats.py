@@ -14,28 +14,96 @@ from pathlib import Path
 from guidegraph.errors import UsageError
 
 
+FORMATS_NS = "http://www.w3.org/ns/formats/"  # the W3C's IRIs for formats, used in service descriptions
+
+
 @dataclass(frozen=True)
 class RdfFormat:
+    """An RDF syntax: how it is named, negotiated, stored in files and written."""
+
     name: str  # short name used on the command line and in ?format=
     media_type: str  # canonical media type sent in Content-Type
     extensions: tuple[str, ...]
     rdflib: str  # rdflib parser/serializer plugin name
+    oxigraph: str  # pyoxigraph.RdfFormat member name
     datasets: bool  # keeps named graphs
+    format_iri: str  # W3C formats IRI (service description, catalogue)
+    writer: str  # who serialises our data in it: "oxigraph" (fast) or "rdflib" (JSON-LD with our context, RDF/XML)
     aliases: tuple[str, ...] = ()  # other media types and short names accepted
 
     @property
     def extension(self) -> str:
         return self.extensions[0]
 
+    @property
+    def oxigraph_format(self):
+        import pyoxigraph
+
+        return getattr(pyoxigraph.RdfFormat, self.oxigraph)
+
+    @property
+    def charset_media_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8"
+
 
 RDF_FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat("turtle", "text/turtle", (".ttl",), "turtle", False, ("ttl", "application/x-turtle")),
-    RdfFormat("ntriples", "application/n-triples", (".nt",), "nt", False, ("nt", "n-triples", "text/plain")),
-    RdfFormat("nquads", "application/n-quads", (".nq",), "nquads", True, ("nq", "n-quads", "text/x-nquads")),
-    RdfFormat("trig", "application/trig", (".trig",), "trig", True, ("application/x-trig",)),
-    RdfFormat("jsonld", "application/ld+json", (".jsonld", ".json-ld"), "json-ld", True, ("json-ld",)),
-    RdfFormat("rdfxml", "application/rdf+xml", (".rdf", ".owl", ".xml"), "xml", False, ("xml", "rdf/xml", "rdf")),
+    RdfFormat("turtle", "text/turtle", (".ttl",), "turtle", "TURTLE", False, FORMATS_NS + "Turtle", "oxigraph",
+              ("ttl", "application/x-turtle")),
+    RdfFormat("ntriples", "application/n-triples", (".nt",), "nt", "N_TRIPLES", False, FORMATS_NS + "N-Triples", "oxigraph",
+              ("nt", "n-triples", "text/plain")),
+    RdfFormat("nquads", "application/n-quads", (".nq",), "nquads", "N_QUADS", True, FORMATS_NS + "N-Quads", "oxigraph",
+              ("nq", "n-quads", "text/x-nquads")),
+    RdfFormat("trig", "application/trig", (".trig",), "trig", "TRIG", True, FORMATS_NS + "TriG", "oxigraph",
+              ("application/x-trig",)),
+    RdfFormat("jsonld", "application/ld+json", (".jsonld", ".json-ld"), "json-ld", "JSON_LD", True, FORMATS_NS + "JSON-LD",
+              "rdflib", ("json-ld",)),
+    RdfFormat("rdfxml", "application/rdf+xml", (".rdf", ".owl", ".xml"), "xml", "RDF_XML", False, FORMATS_NS + "RDF_XML",
+              "rdflib", ("xml", "rdf/xml", "rdf")),
 )
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    """A SPARQL 1.1 query results format (for SELECT and ASK)."""
+
+    name: str
+    media_type: str
+    aliases: tuple[str, ...]
+    oxigraph_name: str  # pyoxigraph.QueryResultsFormat member name
+    format_iri: str
+    extension: str
+
+    @property
+    def oxigraph(self):
+        import pyoxigraph
+
+        return getattr(pyoxigraph.QueryResultsFormat, self.oxigraph_name)
+
+
+RESULT_FORMATS: tuple[ResultFormat, ...] = (
+    ResultFormat("json", "application/sparql-results+json", ("srj", "application/json"), "JSON",
+                 FORMATS_NS + "SPARQL_Results_JSON", ".srj"),
+    ResultFormat("xml", "application/sparql-results+xml", ("srx", "application/xml", "text/xml"), "XML",
+                 FORMATS_NS + "SPARQL_Results_XML", ".srx"),
+    ResultFormat("csv", "text/csv", (), "CSV", FORMATS_NS + "SPARQL_Results_CSV", ".csv"),
+    ResultFormat("tsv", "text/tab-separated-values", (), "TSV", FORMATS_NS + "SPARQL_Results_TSV", ".tsv"),
+)
+
+
+def rdf_format_by_name(name: str) -> RdfFormat:
+    """The RDF format with this exact short name (KeyError otherwise)."""
+    for fmt in RDF_FORMATS:
+        if fmt.name == name:
+            return fmt
+    raise KeyError(name)
+
+
+def result_format_by_name(name: str) -> ResultFormat:
+    """The results format with this exact short name (KeyError otherwise)."""
+    for fmt in RESULT_FORMATS:
+        if fmt.name == name:
+            return fmt
+    raise KeyError(name)
 
 
 def rdf_format(key: str) -> RdfFormat:
@@ -65,12 +133,24 @@ def is_rdf_path(path: str | os.PathLike[str]) -> bool:
     return any(suffix in f.extensions for f in RDF_FORMATS)
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once: os.umask can only be read by setting it, which would race with other threads.
+_UMASK = _current_umask()
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the new one, never a part."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file 0600; a file the user asked for gets the usual mode under their umask.
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -126,6 +126,7 @@ class GG(DefinedNamespace):
     scale: URIRef
     serves: URIRef
     sha256: URIRef
+    sourceText: URIRef
     startChar: URIRef
     startLine: URIRef
     subtitle: URIRef

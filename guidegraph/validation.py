@@ -160,7 +160,8 @@ def _data_graph(triples) -> OxigraphQueryGraph:
 
 
 def _from_outline(outline: Outline, lines: list[str] | None) -> _Input:
-    from guidegraph.ingest.to_rdf import guide_iri, outline_triples
+    from guidegraph.ingest.to_rdf import outline_triples
+    from guidegraph.iris import guide_iri
 
     # Straight from the mapping: an rdflib Dataset on the way would double the cost.
     graph = _data_graph(outline_triples(outline))
@@ -198,7 +199,7 @@ def _from_path(path: str | os.PathLike[str], supplied: Supplied = Supplied()) ->
     if p.is_dir():
         raise InputError(f"{p}: is a directory, not a guide or RDF file")
     if is_rdf_path(p):
-        from guidegraph.ingest.to_rdf import parse_rdf
+        from guidegraph.rdf_io import parse_rdf
 
         ds = parse_rdf(p)
         graph = _data_graph((s, p_, o) for s, p_, o, _ in ds.quads((None, None, None, None)))

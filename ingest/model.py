@@ -298,6 +298,7 @@ class Outline:
     sha256: str = ""
     encoding: str = ""
     media_type: str = ""
+    text: str = ""  # the decoded source text the spans index into (not in to_json: it is the input)
 
     def to_json(self) -> dict[str, Any]:
         return {

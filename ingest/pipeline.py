@@ -19,11 +19,13 @@ from guidegraph.ingest.readers import SourceText, read_source
 def outline_text(text: str, source: str = "<text>") -> Outline:
     """Recover the structure of a guide given as text."""
     outline = assemble(text, source)
+    outline.text = text
     return outline
 
 
 def outline_source(src: SourceText) -> Outline:
     outline = assemble(src.text, src.path)
+    outline.text = src.text
     outline.sha256 = src.sha256
     outline.encoding = src.encoding
     outline.media_type = src.media_type

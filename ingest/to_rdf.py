@@ -1,58 +1,33 @@
 """Map the guide model (ingest/model.py) to RDF under the guidegraph ontology.
 
-Each guide becomes one named graph that stands alone: besides the guide's
-own resources it repeats the shared SKOS concepts (fields, tags, the
-jurisdiction) it uses, so a graph can be dumped, loaded or dropped by itself.
-
-IRIs are derived from the content, never from counters over the corpus, so
-re-ingesting the same file yields the same IRIs:
-
-    {base}guide/{jurisdiction}/{year}/{key}            the guide
-    {base}guide/{jurisdiction}/{year}/{key}/graph      its named graph
-    {guide}/node/{node id}                             outline nodes
-    {node}/indicator/{n}, {node}/content/{n}, ...      parts, numbered in reading order
-    {base}field/{hash}, {base}tag/{hash}               shared concepts (hash of the normalised label)
-    {base}jurisdiction/{code}                          cn, cn-sx (ISO 3166-2:CN), cn-sx-{hash} ...
+A guide maps to two sets of triples: its own resources, which go into the
+guide's named graph, and the shared concepts it uses (fields, tags, its
+jurisdiction, their schemes), which go into the one concepts graph
+(guidegraph.iris.concepts_graph_iri) so that the union default graph holds
+each of them once. IRIs come from guidegraph.iris.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import unicodedata
 from decimal import Decimal
-from pathlib import Path
 from functools import lru_cache
-from typing import Iterable, Iterator
+from pathlib import Path
+from typing import Iterable
 from urllib.parse import quote
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node as RdfTerm
 
-from guidegraph.config import base_iri as configured_base_iri
-from guidegraph.errors import InputError
-from guidegraph.formats import RdfFormat, rdf_format_for_path
+from guidegraph import iris
 from guidegraph.ingest.model import LOST_OFFICE_REASON, Deadline, Funding, Indicator, Node, Office, Outline, Span, TextBlock
-from guidegraph.namespaces import GG, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
+from guidegraph.iris import field_label, normalise_label, short_hash
+from guidegraph.namespaces import GG, PROV, RDF, RDFS, SKOS, XSD
+
+Triple = tuple[RdfTerm, RdfTerm, RdfTerm]
 
 LANG = "zh"
 CHINA_OFFSET = "+08:00"
-
-# ISO 3166-2:CN codes of the provincial-level divisions, by short name, with the
-# suffix that makes the full name (山西 -> 山西省, 广西 -> 广西壮族自治区).
-PROVINCES = {
-    "北京": ("cn-bj", "市"), "天津": ("cn-tj", "市"), "河北": ("cn-he", "省"), "山西": ("cn-sx", "省"),
-    "内蒙古": ("cn-nm", "自治区"), "辽宁": ("cn-ln", "省"), "吉林": ("cn-jl", "省"), "黑龙江": ("cn-hl", "省"),
-    "上海": ("cn-sh", "市"), "江苏": ("cn-js", "省"), "浙江": ("cn-zj", "省"), "安徽": ("cn-ah", "省"),
-    "福建": ("cn-fj", "省"), "江西": ("cn-jx", "省"), "山东": ("cn-sd", "省"), "河南": ("cn-ha", "省"),
-    "湖北": ("cn-hb", "省"), "湖南": ("cn-hn", "省"), "广东": ("cn-gd", "省"), "广西": ("cn-gx", "壮族自治区"),
-    "海南": ("cn-hi", "省"), "重庆": ("cn-cq", "市"), "四川": ("cn-sc", "省"), "贵州": ("cn-gz", "省"),
-    "云南": ("cn-yn", "省"), "西藏": ("cn-xz", "自治区"), "陕西": ("cn-sn", "省"), "甘肃": ("cn-gs", "省"),
-    "青海": ("cn-qh", "省"), "宁夏": ("cn-nx", "回族自治区"), "新疆": ("cn-xj", "维吾尔自治区"),
-    "台湾": ("cn-tw", "省"), "香港": ("cn-hk", "特别行政区"), "澳门": ("cn-mo", "特别行政区"),
-}
-NATIONAL_NAMES = ("国家", "全国", "中国", "中华人民共和国")
 
 COMPARATORS = {
     ">=": GG.atLeast, ">": GG.moreThan, "<=": GG.atMost, "<": GG.lessThan, "=": GG.exactly, "range": GG.between,
@@ -72,93 +47,6 @@ OFFICE_ROLES = {
 FIELD_IN_TITLE = re.compile(r"[（(]([^（）()]{2,40}?)领域[）)]")
 SPECIAL_PROGRAMME = re.compile(r"专项$")
 CLOSING_QUOTES = "”\"」』"
-
-
-# ---------------------------------------------------------------- IRIs
-
-
-def normalise_label(text: str) -> str:
-    """The form two labels must share to denote the same concept."""
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
-
-
-def field_label(text: str) -> str:
-    """A field heading reduced to its name: 先进制造领域 and 先进制造 are one field."""
-    label = normalise_label(text)
-    stripped = re.sub(r"(领域|方面)$", "", label)
-    return stripped or label
-
-
-def short_hash(text: str, length: int = 10) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
-
-
-def _base(base_iri: str | None) -> str:
-    base = base_iri or configured_base_iri()
-    return base if base.endswith(("/", "#")) else base + "/"
-
-
-def jurisdiction_code(jurisdiction: dict | None) -> str:
-    """cn for national guides, the ISO 3166-2:CN code for provinces, a hashed slug below.
-
-    A city or county gets its province's code as prefix when its name starts
-    with the full province name (山东省济南市 -> cn-sd-…), else "cn-…".
-    """
-    if not jurisdiction:
-        return "unknown"
-    if jurisdiction.get("code"):
-        return quote(str(jurisdiction["code"]).lower(), safe="-")
-    name = normalise_label(str(jurisdiction.get("name") or ""))
-    level = jurisdiction.get("level")
-    if level == "national" or name in NATIONAL_NAMES:
-        return "cn"
-    if not name:
-        return "unknown"
-    for short, (code, suffix) in PROVINCES.items():
-        if name in (short, short + suffix) and level in (None, "provincial"):
-            return code
-        if level == "provincial" and name.startswith(short):
-            return code
-    prefix = next((code for short, (code, suffix) in PROVINCES.items() if name.startswith(short + suffix)), "cn")
-    return f"{prefix}-{short_hash(name, 8)}"
-
-
-def _guide_key(outline: Outline) -> str:
-    if outline.doc_number:
-        return "d" + short_hash(normalise_label(outline.doc_number), 8)
-    if outline.title:
-        return "t" + short_hash(normalise_label(outline.title + (outline.subtitle or "")), 8)
-    if outline.sha256:
-        return "s" + outline.sha256[:8]
-    return "s" + short_hash(outline.source, 8)
-
-
-def guide_iri(outline: Outline, base_iri: str | None = None) -> str:
-    """The guide's IRI: {base}guide/{jurisdiction}/{year}/{key}."""
-    year = str(outline.year) if outline.year else "undated"
-    return f"{_base(base_iri)}guide/{jurisdiction_code(outline.jurisdiction)}/{year}/{_guide_key(outline)}"
-
-
-def graph_iri(outline: Outline, base_iri: str | None = None) -> str:
-    """The named graph holding one guide: its guide IRI + "/graph"."""
-    return guide_iri(outline, base_iri) + "/graph"
-
-
-def field_iri(label: str, base_iri: str | None = None) -> URIRef:
-    return URIRef(f"{_base(base_iri)}field/{short_hash(field_label(label))}")
-
-
-def tag_iri(label: str, base_iri: str | None = None) -> URIRef:
-    return URIRef(f"{_base(base_iri)}tag/{short_hash(normalise_label(label))}")
-
-
-def jurisdiction_iri(jurisdiction: dict | None, base_iri: str | None = None) -> URIRef:
-    return URIRef(f"{_base(base_iri)}jurisdiction/{jurisdiction_code(jurisdiction)}")
-
-
-def scheme_iri(name: str, base_iri: str | None = None) -> URIRef:
-    return URIRef(f"{_base(base_iri)}scheme/{name}")
 
 
 # ---------------------------------------------------------------- literals
@@ -221,10 +109,11 @@ class _GuideMapper:
 
     def __init__(self, outline: Outline, base: str):
         self.outline = outline
-        self.g: set[tuple[RdfTerm, RdfTerm, RdfTerm]] = set()
+        self.g: set[Triple] = set()
+        self.concepts: set[Triple] = set()  # shared with other guides: the concepts graph
         self.spans: set[URIRef] = set()
         self.base = base
-        self.guide = URIRef(guide_iri(outline, base))
+        self.guide = URIRef(iris.guide_iri(outline, base))
         self.source = URIRef(str(self.guide) + "/source")
 
     def add(self, s: RdfTerm, p: RdfTerm, o: RdfTerm | None) -> None:
@@ -318,32 +207,34 @@ class _GuideMapper:
         self.plain(src, GG.sha256, o.sha256)
         self.plain(src, GG.mediaType, o.media_type)
         self.plain(src, GG.encoding, o.encoding)
+        self.plain(src, GG.sourceText, o.text)
 
     def map_jurisdiction(self) -> None:
         j = self.outline.jurisdiction
         if not j:
             return
-        iri = jurisdiction_iri(j, self.base)
-        scheme = scheme_iri("jurisdictions", self.base)
+        iri = iris.jurisdiction_iri(j, self.base)
+        scheme = iris.scheme_iri("jurisdictions", self.base)
         self.concept_scheme(scheme, "行政区划", "jurisdictions")
-        g = self.g
-        g.add((self.guide, GG.jurisdiction, iri))
+        self.g.add((self.guide, GG.jurisdiction, iri))
+        g = self.concepts
         g.add((iri, RDF.type, GG.Jurisdiction))
         g.add((iri, RDF.type, SKOS.Concept))
         g.add((iri, SKOS.inScheme, scheme))
-        g.add((iri, SKOS.notation, Literal(jurisdiction_code(j))))
+        g.add((iri, SKOS.notation, Literal(iris.jurisdiction_code(j))))
         if j.get("name"):
             g.add((iri, SKOS.prefLabel, zh(normalise_label(str(j["name"])))))
             g.add((iri, RDFS.label, zh(normalise_label(str(j["name"])))))
         level = LEVELS.get(str(j.get("level") or ""))
-        if level is None and jurisdiction_code(j) == "cn":
+        if level is None and iris.jurisdiction_code(j) == "cn":
             level = GG.national
-        self.add(iri, GG.jurisdictionLevel, level)
+        if level is not None:
+            g.add((iri, GG.jurisdictionLevel, level))
 
     def concept_scheme(self, scheme: URIRef, zh_label: str, en_label: str) -> None:
-        self.g.add((scheme, RDF.type, SKOS.ConceptScheme))
-        self.g.add((scheme, RDFS.label, zh(zh_label)))
-        self.g.add((scheme, RDFS.label, Literal(en_label, lang="en")))
+        self.concepts.add((scheme, RDF.type, SKOS.ConceptScheme))
+        self.concepts.add((scheme, RDFS.label, zh(zh_label)))
+        self.concepts.add((scheme, RDFS.label, Literal(en_label, lang="en")))
 
     def title_fields(self) -> list[str]:
         """Fields a guide names in its title, e.g. 项目指南（卫生健康领域）."""
@@ -354,20 +245,20 @@ class _GuideMapper:
         return labels
 
     def field(self, label: str) -> URIRef:
-        return self.concept(field_iri(label, self.base), GG.Field, field_label(label), "fields", "领域")
+        return self.concept(iris.field_iri(label, self.base), GG.Field, field_label(label), "fields", "领域")
 
     def tag(self, label: str) -> URIRef:
-        return self.concept(tag_iri(label, self.base), GG.Tag, normalise_label(label), "tags", "项目类型标签")
+        return self.concept(iris.tag_iri(label, self.base), GG.Tag, normalise_label(label), "tags", "项目类型标签")
 
     def concept(self, iri: URIRef, cls: URIRef, name: str, scheme_name: str, scheme_label: str) -> URIRef:
-        """A shared SKOS concept (field, tag) in its scheme, repeated in each guide graph."""
-        scheme = scheme_iri(scheme_name, self.base)
+        """A shared SKOS concept (field, tag) in its scheme, in the concepts graph."""
+        scheme = iris.scheme_iri(scheme_name, self.base)
         self.concept_scheme(scheme, scheme_label, scheme_name)
         for triple in (
             (iri, RDF.type, cls), (iri, RDF.type, SKOS.Concept), (iri, SKOS.inScheme, scheme),
             (iri, SKOS.prefLabel, zh(name)), (iri, RDFS.label, zh(name)),
         ):
-            self.g.add(triple)
+            self.concepts.add(triple)
         return iri
 
     def map_blocks(self, owner: URIRef, kind: str, blocks: Iterable[TextBlock], prop: URIRef, cls: URIRef) -> None:
@@ -467,7 +358,7 @@ class _GuideMapper:
     # -- outline nodes
 
     def node_iri(self, node_id: str) -> URIRef:
-        return URIRef(f"{self.guide}/node/{quote(node_id, safe='/-._~')}")
+        return URIRef(iris.node_iri(str(self.guide), node_id))
 
     @staticmethod
     def is_special_programme(node: Node) -> bool:
@@ -558,146 +449,20 @@ class _GuideMapper:
         self.provenance(iri, funding.source)
 
 
-# ---------------------------------------------------------------- datasets
+# ---------------------------------------------------------------- entry points
 
 
-def new_dataset() -> Dataset:
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-    return ds
-
-
-def outline_triples(outline: Outline, base_iri: str | None = None) -> set[tuple[RdfTerm, RdfTerm, RdfTerm]]:
-    """The triples of one guide: what add_outline writes into the guide's named graph."""
-    mapper = _GuideMapper(outline, _base(base_iri))
+def outline_graphs(outline: Outline, base_iri: str | None = None) -> tuple[set[Triple], set[Triple]]:
+    """(the triples of the guide's own graph, the shared-concept triples it uses)."""
+    mapper = _GuideMapper(outline, iris.base(base_iri))
     mapper.map()
-    return mapper.g
+    return mapper.g, mapper.concepts
 
 
-def add_outline(ds: Dataset, outline: Outline, base_iri: str | None = None) -> URIRef:
-    """Write one guide into ``ds`` as its own named graph; returns the graph IRI."""
-    name = URIRef(graph_iri(outline, _base(base_iri)))
-    graph = ds.graph(name)
-    graph.addN((s, p, o, graph) for s, p, o in outline_triples(outline, base_iri))
-    return name
+def outline_triples(outline: Outline, base_iri: str | None = None) -> set[Triple]:
+    """Everything one guide says, its concepts included (for validating it alone)."""
+    own, concepts = outline_graphs(outline, base_iri)
+    return own | concepts
 
 
-def outline_to_dataset(outline: Outline, base_iri: str | None = None) -> Dataset:
-    """One guide as a Dataset: its own named graph, nothing in the default graph."""
-    ds = new_dataset()
-    add_outline(ds, outline, base_iri)
-    return ds
-
-
-def _corpus_outlines(paths: Iterable[str | os.PathLike[str]] | None) -> Iterator[Outline]:
-    from guidegraph.ingest.pipeline import outline_file
-
-    if paths is None:
-        from guidegraph.corpus import seed_paths
-
-        paths = seed_paths()
-    for path in paths:
-        yield outline_file(path)
-
-
-def corpus_dataset(paths: Iterable[str | os.PathLike[str]] | None = None, base_iri: str | None = None) -> Dataset:
-    """Ingest ``paths`` (default: the bundled seed guides) into one Dataset, one graph per guide."""
-    ds = new_dataset()
-    for outline in _corpus_outlines(paths):
-        add_outline(ds, outline, base_iri)
-    return ds
-
-
-def corpus_nquads(paths: Iterable[str | os.PathLike[str]] | None = None, base_iri: str | None = None) -> bytes:
-    """The same quads as ``corpus_dataset`` in N-Quads, written by pyoxigraph without
-    building an rdflib Dataset (for loading a store, where that Dataset was most of the time)."""
-    return serialize_outlines(_corpus_outlines(paths), "nquads", base_iri)[0]
-
-
-# Formats pyoxigraph writes from the mapping directly, several times faster
-# than rdflib (its TriG writer takes ~12 s on the corpus); JSON-LD (our
-# context) and RDF/XML stay with rdflib.
-_OXIGRAPH_FORMATS = {"nquads": "N_QUADS", "trig": "TRIG", "ntriples": "N_TRIPLES", "turtle": "TURTLE"}
-FAST_FORMATS = tuple(_OXIGRAPH_FORMATS)
-
-
-def serialize_outlines(outlines: Iterable[Outline], fmt_name: str, base_iri: str | None = None) -> tuple[bytes, int]:
-    """``outlines`` in a dataset format (a graph per guide) or a graph format (their union), by
-    pyoxigraph; with the number of statements (quads or triples) written."""
-    import pyoxigraph as ox
-
-    from guidegraph.oxigraph_terms import BlankNodeMap, oxigraph_quads
-
-    if fmt_name not in _OXIGRAPH_FORMATS:
-        raise ValueError(f"{fmt_name} is not one of {FAST_FORMATS}")
-    blanks = BlankNodeMap()
-    quads: list = []
-    for outline in outlines:
-        name = URIRef(graph_iri(outline, _base(base_iri)))
-        quads.extend(oxigraph_quads(outline_triples(outline, base_iri), name, blanks))
-    ox_format = getattr(ox.RdfFormat, _OXIGRAPH_FORMATS[fmt_name])
-    # Line formats take no prefixes; Turtle and TriG read better with ours.
-    prefixes = None if fmt_name in ("nquads", "ntriples") else {p: str(ns) for p, ns in PREFIXES.items()}
-    if ox_format.supports_datasets:
-        return ox.serialize(quads, format=ox_format, prefixes=prefixes), len(quads)
-    # The union of the guide graphs is a set: a concept shared by guides is written once.
-    triples = list(dict.fromkeys(q.triple for q in quads))
-    return ox.serialize(triples, format=ox_format, prefixes=prefixes), len(triples)
-
-
-def union_graph(ds: Dataset) -> Graph:
-    """All triples of all graphs of ``ds`` in one Graph."""
-    union = Graph()
-    for prefix, ns in PREFIXES.items():
-        union.bind(prefix, ns)
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
-
-
-# ---------------------------------------------------------------- serialisation
-
-
-def serialize_dataset(ds: Dataset, fmt: RdfFormat) -> bytes:
-    """Bytes of ``ds`` in ``fmt``: named graphs kept where the format can, else their union."""
-    if fmt.name == "jsonld":
-        from guidegraph.ontology import jsonld_context
-
-        return ds.serialize(format="json-ld", context=jsonld_context(), encoding="utf-8")
-    if fmt.datasets:
-        return ds.serialize(format=fmt.rdflib, encoding="utf-8")
-    return union_graph(ds).serialize(format=fmt.rdflib, encoding="utf-8")
-
-
-def parse_rdf(data: bytes | str | os.PathLike[str], fmt: RdfFormat | None = None) -> Dataset:
-    """Parse RDF bytes or a file into a Dataset; bad input raises InputError with one line."""
-    if isinstance(data, (bytes, bytearray)):
-        if fmt is None:
-            raise InputError("cannot tell the RDF format of the data: give a format")
-        payload = bytes(data)
-        where = "input"
-    else:
-        path = Path(data)
-        fmt = fmt or rdf_format_for_path(path)
-        try:
-            payload = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-        where = str(path)
-    ds = new_dataset()
-    try:
-        # triples of a graph-less format land in the default graph
-        target = ds if fmt.datasets else ds.default_graph
-        target.parse(data=payload, format=fmt.rdflib)
-    except Exception as exc:  # noqa: BLE001 - parsers raise many types; users need one line
-        message = " ".join(str(exc).split())[:300] or type(exc).__name__
-        raise InputError(f"{where} is not valid {fmt.name}: {message}") from None
-    return ds
-
-
-__all__ = [
-    "outline_to_dataset", "corpus_dataset", "corpus_nquads", "outline_triples", "serialize_outlines", "FAST_FORMATS", "add_outline", "new_dataset", "union_graph",
-    "guide_iri", "graph_iri", "field_iri", "tag_iri", "jurisdiction_iri", "jurisdiction_code",
-    "normalise_label", "field_label", "serialize_dataset", "parse_rdf"
-]
+__all__ = ["outline_graphs", "outline_triples", "time_literals", "decimal_literal", "integer_literal"]

@@ -8,9 +8,13 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_cors import CORS
 
-from guidegraph.server import errors, graph_store, health, http, ontology_pages, sparql
+from guidegraph.server import (
+    canned_queries, catalog_pages, dumps_pages, errors, graph_store, health, home_pages, http, i18n, ontology_pages,
+    openapi, query_page, resource_pages, sparql, static_assets,
+)
+from guidegraph.server.page_cache import VersionedCache
 from guidegraph.server.settings import Settings
-from guidegraph.store import GraphStore, load_seed_corpus, open_store
+from guidegraph.store import GraphStore, open_store
 
 log = logging.getLogger("guidegraph.server")
 
@@ -24,10 +28,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     owns_store = store is None
     if store is None:
         store = open_store(settings.store_config())
-    if settings.load_corpus and store.triple_count() == 0:
-        log.info("empty store: loading the bundled corpus")
-        quads = load_seed_corpus(store)
-        log.info("loaded %d quads", quads)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
@@ -36,6 +36,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["guidegraph.owns_store"] = owns_store
     for blueprint in (sparql.bp, graph_store.bp, health.bp, ontology_pages.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(canned_queries.bp)
+    app.register_blueprint(openapi.bp)
+    app.register_blueprint(query_page.bp)
+    app.register_blueprint(static_assets.bp)
+    app.extensions["guidegraph.pages"] = VersionedCache(settings.page_cache)
+    resource_pages.install(app, settings)
+    dumps_pages.install(app, store, settings)
+    catalog_pages.install(app)
+    home_pages.install(app)
+    i18n.install(app)
     errors.register(app)
     http.install(app, settings.gzip_min_bytes)
     if settings.cors:
@@ -43,7 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # so a browser page cannot use someone's write token.
         CORS(
             app,
-            resources={sparql.ENDPOINT_PATH: {}, graph_store.GSP_PATH: {}, graph_store.GSP_PATH + "/*": {}, "/health": {}, ontology_pages.ONTOLOGY_PATH + "*": {}},
+            resources={sparql.ENDPOINT_PATH: {}, graph_store.GSP_PATH: {}, graph_store.GSP_PATH + "/*": {}, "/health": {}, ontology_pages.ONTOLOGY_PATH + "*": {},
+                       "/api/*": {}},
             origins="*",
             methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"],
@@ -56,5 +67,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def close_app(app: Flask) -> None:
     """Stop the store the app opened."""
+    app.extensions["guidegraph.dumps"].close()
     if app.extensions.get("guidegraph.owns_store"):
         app.extensions["guidegraph.store"].close()

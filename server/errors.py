@@ -29,8 +29,29 @@ def status_for(exc: BaseException) -> int:
     return 500
 
 
+def _wants_page() -> bool:
+    """A browser asking for a page gets the error as a page; every other client as one line of text."""
+    from flask import has_request_context, request
+
+    from guidegraph.server.protocol import negotiate
+
+    if not has_request_context() or request.path.startswith(("/sparql", "/graph-store", "/api/")):
+        return False
+    hit = negotiate(request.headers.get("Accept"), [("text/plain", "text"), ("text/html", "html")])
+    return bool(hit and hit[1] == "html" and "text/html" in (request.headers.get("Accept") or ""))
+
+
 def _text(status: int, message: str) -> Response:
-    response = Response(one_line(message) + "\n", status=status, content_type="text/plain; charset=utf-8")
+    if _wants_page():
+        from flask import render_template
+
+        try:
+            page = render_template("error.html", status=status, message=one_line(message))
+            response = Response(page, status=status, content_type="text/html; charset=utf-8")
+        except Exception:  # noqa: BLE001 - an error page must never fail; fall back to text
+            response = Response(one_line(message) + "\n", status=status, content_type="text/plain; charset=utf-8")
+    else:
+        response = Response(one_line(message) + "\n", status=status, content_type="text/plain; charset=utf-8")
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="guidegraph"'
     if status == 405:

@@ -1,4 +1,4 @@
-"""Cross-cutting HTTP behaviour: Vary, gzip, and one log line per request."""
+"""Cross-cutting HTTP behaviour: Vary, gzip, security headers, and one log line per request."""
 
 from __future__ import annotations
 
@@ -9,6 +9,18 @@ import time
 from flask import Flask, Response, g, request
 
 log = logging.getLogger("guidegraph.access")
+
+# Pages load only our own files: no inline script or style, no other origin, no framing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
 
 
 def _accepts_gzip(header: str | None) -> bool:
@@ -28,6 +40,8 @@ def install(app: Flask, gzip_min_bytes: int) -> None:
     def _finish(response: Response) -> Response:
         response.vary.add("Accept")
         response.vary.add("Accept-Encoding")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         if (
             _accepts_gzip(request.headers.get("Accept-Encoding"))
             and not response.direct_passthrough

@@ -4,33 +4,19 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from guidegraph.config import ONTOLOGY_NS
 from guidegraph.server.caching import rdf_representation
 from guidegraph.server.settings import Settings
 from guidegraph.store.base import GraphStore
-from guidegraph.store.results import RESULT_FORMATS
+from guidegraph.formats import FORMATS_NS, RDF_FORMATS, RESULT_FORMATS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace(FORMATS_NS)
 LIMITS = Namespace(ONTOLOGY_NS)  # guidegraph's own terms for the endpoint limits
 
-RESULT_FORMAT_IRIS = {
-    "json": FORMATS.SPARQL_Results_JSON,
-    "xml": FORMATS.SPARQL_Results_XML,
-    "csv": FORMATS.SPARQL_Results_CSV,
-    "tsv": FORMATS.SPARQL_Results_TSV,
-}
-RDF_FORMAT_IRIS = {
-    "turtle": FORMATS.Turtle,
-    "ntriples": FORMATS["N-Triples"],
-    "nquads": FORMATS["N-Quads"],
-    "trig": FORMATS.TriG,
-    "jsonld": FORMATS["JSON-LD"],
-    "rdfxml": FORMATS.RDF_XML,
-}
 MAX_LISTED_GRAPHS = 1000
 
 
@@ -44,15 +30,18 @@ def describe(endpoint_url: str, settings: Settings, store: GraphStore) -> Graph:
     service = BNode()
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, URIRef(endpoint_url)))
+    # the dataset description (VoID + DCAT) of what this endpoint serves
+    root = endpoint_url.rsplit("/", 1)[0] + "/"
+    g.add((service, RDFS.seeAlso, URIRef(root + ".well-known/void")))
+    g.add((service, RDFS.seeAlso, URIRef(root + "catalog")))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     if settings.writable:
         g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     for fmt in RESULT_FORMATS:
-        g.add((service, SD.resultFormat, RESULT_FORMAT_IRIS[fmt.name]))
-    for iri in RDF_FORMAT_IRIS.values():
-        g.add((service, SD.resultFormat, iri))
-    for iri in ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"):
-        g.add((service, SD.inputFormat, RDF_FORMAT_IRIS[iri]))
+        g.add((service, SD.resultFormat, URIRef(fmt.format_iri)))
+    for rdf in RDF_FORMATS:
+        g.add((service, SD.resultFormat, URIRef(rdf.format_iri)))
+        g.add((service, SD.inputFormat, URIRef(rdf.format_iri)))
     if settings.union_default_graph:
         g.add((service, SD.feature, SD.UnionDefaultGraph))
     if settings.allow_service:

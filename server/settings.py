@@ -27,7 +27,10 @@ class Settings:
     max_rows: int | None = DEFAULT_MAX_ROWS
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     allow_service: bool = False  # federated SERVICE
-    load_corpus: bool = False  # ingest the bundled corpus into an empty store
+    load_corpus: bool = False  # the serve command ingests the bundled corpus into an empty store
+    base_iri: str | None = None  # the IRI base of the data served; None: guidegraph.config's default
+    page_cache: bool = True  # keep rendered pages and descriptions for the dataset version
+    resource_path: str = "/id/"  # where {base_iri}X dereferences on this server: {resource_path}X
     cors: bool = True
     gzip_min_bytes: int = 1024
 
@@ -41,7 +44,16 @@ class Settings:
         settings = cls(**{k: v for k, v in config.items() if k in known})
         if settings.timeout is not None and settings.timeout <= 0:
             raise UsageError("the query time limit must be positive")
+        if not (settings.resource_path.startswith("/") and settings.resource_path.endswith("/")):
+            raise UsageError("the resource path must start and end with /")
         return settings
+
+    @property
+    def data_base_iri(self) -> str:
+        """The base the served IRIs start with (the setting, else the configured default)."""
+        from guidegraph import iris
+
+        return iris.base(self.base_iri)
 
     def store_config(self) -> dict[str, Any]:
         return {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from guidegraph.server import service_description
+from guidegraph.formats import RDF_FORMATS
+from guidegraph.server import query_page, service_description
 from guidegraph.server.access import require_write
 from guidegraph.server.caching import not_modified, validators_for, with_validators
 from guidegraph.server.protocol import (
@@ -41,6 +42,8 @@ def endpoint():
     form = _params(request.form) if request.method == "POST" and media == FORM else None
     op = parse_operation(request.method, _params(request.args), request.content_type, body, form)
     if op.kind == "description":
+        if request.method in ("GET", "HEAD") and not request.args.get("format") and query_page.wants_html([f.media_type for f in RDF_FORMATS]):
+            return query_page.render_editor()  # a browser opening the endpoint gets the editor
         return service_description.respond()
     if op.kind == "update":
         text = apply_update_dataset(op.text, op.using_graphs, op.using_named_graphs)

@@ -5,7 +5,8 @@
 - ``oxigraph_server`` runs the real Oxigraph server binary (from the venv);
 - ``protocol_app`` / ``protocol_server`` hold the W3C protocol fixture graphs,
   read-only; ``writable_server`` has a write token and starts empty;
-- ``endpoint`` is parametrised over the embedded and the remote store.
+- ``endpoint`` is parametrised over the embedded and the remote store;
+- ``scratch_remote_config`` is the remote store setting for the scratch Oxigraph.
 """
 
 from __future__ import annotations
@@ -136,23 +137,28 @@ def start_oxigraph(tmp_path_factory):
         pytest.fail("the oxigraph server binary is not installed (pip install oxigraph)")
     location = tmp_path_factory.mktemp("oxigraph")
     port = free_port()
-    proc = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # The server's log goes to a file: an unread pipe would fill up and stall it.
+    log_path = location.parent / f"{location.name}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/query?query=ASK%7B%7D", timeout=60)
-    except RuntimeError:
+    except RuntimeError as exc:
         proc.kill()
-        raise
+        proc.wait()
+        raise RuntimeError(f"{exc}; its log: {log_path.read_text(errors='replace')[-2000:]}") from None
     yield url
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
 
 
 @pytest.fixture(scope="session")
@@ -176,6 +182,12 @@ def remote_config(oxigraph_url: str, **extra) -> dict:
         "gsp_endpoint": oxigraph_url + "/store",
         **extra,
     }
+
+
+@pytest.fixture(scope="session")
+def scratch_remote_config(oxigraph_scratch_server) -> dict:
+    """Settings for a remote store on the scratch Oxigraph server (add your own to a copy)."""
+    return remote_config(oxigraph_scratch_server)
 
 
 @pytest.fixture(scope="session")

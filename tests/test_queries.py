@@ -16,7 +16,8 @@ from rdflib.plugins.sparql import prepareQuery
 from guidegraph.corpus import seed_paths
 from guidegraph.errors import UsageError
 from guidegraph.formats import rdf_format
-from guidegraph.ingest.to_rdf import corpus_dataset, serialize_dataset, union_graph
+from guidegraph.ingest.corpus import corpus_dataset
+from guidegraph.rdf_io import serialize_dataset, union_graph
 from guidegraph.queries import CannedQuery, QueryParameter, get_query, load_queries, parse_query
 
 QUESTIONS = 10

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 
 from guidegraph.cli import main
-from guidegraph.store import load_seed_corpus, open_store
+from guidegraph.bundled_corpus import load_bundled_corpus
+from guidegraph.store import open_store
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("store")
     with open_store({"data_dir": str(path)}) as store:
-        assert load_seed_corpus(store) > 50_000
+        assert load_bundled_corpus(store) > 50_000
     return str(path)
 
 

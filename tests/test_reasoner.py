@@ -14,7 +14,8 @@ from rdflib.namespace import RDF
 
 from guidegraph.errors import InputError
 from guidegraph.ingest.model import Indicator, Node, Office, Outline, Quantity, Span
-from guidegraph.ingest.to_rdf import corpus_dataset, outline_to_dataset, union_graph
+from guidegraph.ingest.corpus import corpus_dataset, outline_to_dataset
+from guidegraph.rdf_io import union_graph
 from guidegraph.namespaces import GG
 from guidegraph.ontology import check_consistency
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import uuid
 
+import pyoxigraph
 import pytest
 
 from guidegraph.store import Dataset, QuerySyntaxError, StoreUnavailable, open_store
+from guidegraph.store.results import result_format_by_name
 
 EX = "http://example.org/"
 
@@ -73,7 +75,7 @@ def test_max_rows_truncates_remote_results(remote):
 def test_remote_syntax_error_is_a_query_error(remote):
     with pytest.raises(QuerySyntaxError) as err:
         remote.query("SELECT * WHERE { ?s ?p }", result_format="json", graph_format="turtle")
-    assert "1:" in str(err.value)  # Oxigraph's position, passed through
+    assert "line 1, column " in str(err.value)  # Oxigraph's position, in words
     assert "\n" not in str(err.value)
 
 
@@ -86,3 +88,48 @@ def test_unreachable_remote_is_unavailable():
     store = open_store({"store": "remote", "endpoint": f"http://127.0.0.1:{port}/query"})
     with pytest.raises(StoreUnavailable):
         store.query("ASK {}", result_format="json", graph_format="turtle")
+
+
+def count(store, query: str, **kw) -> int:
+    return int(select(store, query, **kw)[0]["n"]["value"])
+
+
+def test_from_clauses_are_honoured_by_a_union_default_graph_server(remote):
+    # The Oxigraph server runs with --union-default-graph, which on its own ignores FROM.
+    g1, g2 = graph(), graph()
+    remote.replace_graph(g1, f'<{EX}a> <{EX}p> "1" .\n<{EX}b> <{EX}p> "2" .'.encode())
+    remote.replace_graph(g2, f'<{EX}c> <{EX}p> "3" .'.encode())
+    assert count(remote, f"SELECT (COUNT(*) AS ?n) FROM <{g1}> WHERE {{ ?s ?p ?o }}") == 2
+    assert count(remote, "SELECT (COUNT(*) AS ?n) FROM <urn:nothing> WHERE { ?s ?p ?o }") == 0
+    assert count(remote, f"SELECT (COUNT(*) AS ?n) FROM <{g1}> FROM <{g2}> WHERE {{ ?s ?p ?o }}") == 3
+    assert count(remote, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{g2}> WHERE {{ ?s ?p ?o }}") == 0
+    rows = select(remote, f"SELECT DISTINCT ?g FROM NAMED <{g2}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert [r["g"]["value"] for r in rows] == [g2]
+    prefixed = f"PREFIX ex: <{g1.rsplit('/', 1)[0]}/> SELECT (COUNT(*) AS ?n) FROM ex:{g1.rsplit('/', 1)[1]} WHERE {{ ?s ?p ?o }}"
+    assert count(remote, prefixed) == 2
+    # the protocol's dataset still overrides the query's
+    assert count(remote, f"SELECT (COUNT(*) AS ?n) FROM <{g1}> WHERE {{ ?s ?p ?o }}", dataset=Dataset((g2,), ())) == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_the_row_cap_reads_a_huge_remote_answer_only_up_to_the_cap(remote, fmt):
+    # 10^8 solutions: read to the end, this would run into the time limit.
+    g = graph()
+    remote.replace_graph(g, "".join(f'<{EX}big{i}> <{EX}p> "{i}" .\n' for i in range(10_000)).encode())
+    query = f"SELECT ?s ?t WHERE {{ GRAPH <{g}> {{ ?s ?p ?o . ?t ?q ?v }} }}"
+    answer = remote.query(query, result_format=fmt, graph_format="turtle", max_rows=1000, timeout=60)
+    assert answer.truncated
+    assert answer.media_type == result_format_by_name(fmt).media_type
+    if fmt == "csv":
+        import csv
+        import io
+        assert len(list(csv.reader(io.StringIO(answer.body.decode())))) == 1001
+    else:
+        assert len(list(pyoxigraph.parse_query_results(answer.body, format=result_format_by_name(fmt).oxigraph))) == 1000
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_ask_under_a_row_cap_keeps_its_format(remote, fmt):
+    answer = remote.query("ASK { }", result_format=fmt, graph_format="turtle", max_rows=10)
+    assert answer.media_type == result_format_by_name(fmt).media_type
+    assert bool(pyoxigraph.parse_query_results(answer.body, format=result_format_by_name(fmt).oxigraph)) is True

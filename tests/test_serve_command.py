@@ -13,7 +13,7 @@ import pytest
 
 from guidegraph.cli import main
 from guidegraph.server import create_app
-from guidegraph.server.app import close_app
+from guidegraph.commands.serve import open_served_store
 
 ZH_TITLE = "2017年度山西省重点研发计划"  # the first seed's title (corpus/README.md)
 
@@ -22,32 +22,36 @@ ZH_TITLE = "2017年度山西省重点研发计划"  # the first seed's title (co
 def corpus_dir(tmp_path_factory):
     """A data directory that went through first start once."""
     path = tmp_path_factory.mktemp("served") / "data"
-    app = create_app({"data_dir": str(path), "load_corpus": True})
+    store = open_served_store({"data_dir": str(path), "load_corpus": True}, "127.0.0.1", 8123)
     try:
-        store = app.extensions["guidegraph.store"]
         graphs, quads = store.named_graphs(), store.triple_count()
     finally:
-        close_app(app)  # the directory is locked while a store has it open
+        store.close()  # the directory is locked while a store has it open
     return path, graphs, quads
 
 
 def test_fresh_data_directory_gets_the_seed_corpus(corpus_dir):
-    _, graphs, quads = corpus_dir
-    assert len(graphs) == 5  # one named graph per seed guide
+    path, graphs, quads = corpus_dir
+    assert len(graphs) == 6  # one named graph per seed guide, one for the concepts they share
     assert quads > 1000
+    # minted under the local server's own origin, and recorded so a later start maps the same IRIs
+    assert all(g.startswith("http://127.0.0.1:8123/id/") for g in graphs)
+    assert (path / "base-iri.txt").read_text(encoding="utf-8").strip() == "http://127.0.0.1:8123/id/"
 
 
 def test_second_start_does_not_load_again(corpus_dir):
     path, graphs, quads = corpus_dir
-    app = create_app({"data_dir": str(path), "load_corpus": True})
+    config = {"data_dir": str(path), "load_corpus": True}
+    store = open_served_store(config, "127.0.0.1", 9999)
+    app = create_app({**config, "store_instance": store})
     try:
-        store = app.extensions["guidegraph.store"]
         assert store.triple_count() == quads
+        assert config["base_iri"] == "http://127.0.0.1:8123/id/"  # what the data holds, not the new port
         client = app.test_client()
         query = f'ASK {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{ZH_TITLE}")) }}'
         assert client.get("/sparql", query_string={"query": query}).get_json()["boolean"] is True
     finally:
-        close_app(app)
+        store.close()
 
 
 def _free_port() -> int:
@@ -103,7 +107,7 @@ def test_query_command_prints_results(corpus_dir, capsysbinary):
     query = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     assert main(["query", query, "--data-dir", str(path)]) == 0
     out = capsysbinary.readouterr().out.decode().splitlines()
-    assert out[0] == "?n" and out[1].startswith("5")
+    assert out[0] == "?n" and out[1].startswith("6")  # five guides and the concepts graph
 
 
 def test_query_command_reports_syntax_errors_on_one_line(corpus_dir, capsys):

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import rdflib
+from rdflib.compare import isomorphic
 
 FOAF_DOC = "http://xmlns.com/foaf/0.1/Document"
 KASEI = "http://kasei.us/2009/09/sparql/data/"
@@ -114,6 +115,73 @@ def test_describe_returns_rdf(endpoint, http):
     assert f"<{KASEI}data3.rdf>" in r.text()
 
 
+GG = "https://w3id.org/guidegraph/ontology#"
+SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+LABELLED = f'CONSTRUCT {{ <{GG}example> <{SKOS_LABEL}> "指南"@zh ; a <{FOAF_DOC}> }} WHERE {{}}'
+
+
+@pytest.mark.parametrize("accept, rdflib_format", [("text/turtle", "turtle"), ("application/trig", "trig")])
+def test_construct_as_turtle_or_trig_uses_the_known_prefixes(endpoint, http, accept, rdflib_format):
+    from guidegraph.namespaces import PREFIXES
+
+    r = http("GET", q(endpoint, LABELLED), headers={"Accept": accept})
+    assert r.status == 200 and r.media_type == accept
+    text = r.text()
+    for prefix, iri in PREFIXES.items():
+        assert f"@prefix {prefix}: <{iri}> ." in text
+    assert "gg:example" in text and 'skos:prefLabel "指南"@zh' in text
+    data = rdflib.Dataset()
+    data.parse(data=r.body, format=rdflib_format)
+    assert set(data.triples((None, None, None))) == {
+        (rdflib.URIRef(f"{GG}example"), rdflib.URIRef(SKOS_LABEL), rdflib.Literal("指南", lang="zh")),
+        (rdflib.URIRef(f"{GG}example"), rdflib.RDF.type, rdflib.URIRef(FOAF_DOC)),
+    }
+
+
+def test_describe_as_turtle_uses_the_known_prefixes(endpoint, http):
+    r = http("GET", q(endpoint, f"DESCRIBE <{KASEI}data3.rdf>"), headers={"Accept": "text/turtle"})
+    assert r.status == 200
+    assert "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> ." in r.text()
+    assert "a <http://xmlns.com/foaf/0.1/Document>" in r.text()  # rdf:type written as "a"
+
+
+def _assert_compacted(body: bytes, expected: rdflib.Graph) -> dict:
+    from guidegraph.ontology import jsonld_context
+
+    document = json.loads(body)
+    assert document["@context"] == jsonld_context()
+    parsed = rdflib.Graph().parse(data=body, format="json-ld")
+    assert isomorphic(parsed, expected)
+    return document
+
+
+def test_construct_as_jsonld_is_compacted_with_the_published_context(endpoint, http):
+    r = http("GET", q(endpoint, LABELLED), headers={"Accept": "application/ld+json"})
+    assert r.status == 200 and r.media_type == "application/ld+json"
+    expected = rdflib.Graph().parse(data=http("GET", q(endpoint, LABELLED), headers={"Accept": "application/n-triples"}).body, format="nt")
+    document = _assert_compacted(r.body, expected)
+    node = document if "@id" in document else next(n for n in document["@graph"] if n["@id"] == "gg:example")
+    assert node["@id"] == "gg:example"  # compact IRIs, not the expanded form
+    assert node["skos:prefLabel"] == {"@language": "zh", "@value": "指南"}
+
+
+def test_graph_store_get_as_jsonld_is_compacted(endpoint, http):
+    url = endpoint.url + "/graph-store?" + urllib.parse.urlencode({"graph": f"{KASEI}data2.rdf"})
+    r = http("GET", url, headers={"Accept": "application/ld+json"})
+    assert r.status == 200 and r.media_type == "application/ld+json"
+    expected = rdflib.Graph().parse(data=http("GET", url, headers={"Accept": "application/n-triples"}).body, format="nt")
+    assert len(expected) > 0
+    _assert_compacted(r.body, expected)
+    assert "rdf:type" not in r.text() and "@type" in r.text()
+
+
+def test_graph_store_get_as_turtle_uses_the_known_prefixes(endpoint, http):
+    url = endpoint.url + "/graph-store?" + urllib.parse.urlencode({"graph": f"{KASEI}data2.rdf"})
+    r = http("GET", url, headers={"Accept": "text/turtle"})
+    assert r.status == 200
+    assert "@prefix gg: <https://w3id.org/guidegraph/ontology#> ." in r.text()
+
+
 @pytest.mark.parametrize(
     "query, accept",
     [(DOCS_QUERY, "text/turtle"), ("CONSTRUCT WHERE { ?s ?p ?o }", "application/sparql-results+json"), (DOCS_QUERY, "image/png")],
@@ -152,6 +220,35 @@ def test_protocol_dataset_overrides_from(endpoint, http):
     assert json_values(r.body, "s") == [f"{KASEI}data2.rdf"]
 
 
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ ?s ?p ?o }}"
+
+
+def count_over_http(endpoint, http, query: str, **params) -> int:
+    r = http("GET", q(endpoint, query, **params))
+    assert r.status == 200, r.body
+    return int(json_values(r.body, "n")[0])
+
+
+def test_from_in_the_query_names_the_default_graph(endpoint, http):
+    in_graph = count_over_http(endpoint, http, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{KASEI}data1.rdf> {{ ?s ?p ?o }} }}")
+    everything = count_over_http(endpoint, http, COUNT_ALL.format(dataset=""))
+    assert 0 < in_graph < everything
+    assert count_over_http(endpoint, http, COUNT_ALL.format(dataset=f"FROM <{KASEI}data1.rdf>")) == in_graph
+    assert count_over_http(endpoint, http, COUNT_ALL.format(dataset="FROM <urn:nothing>")) == 0
+    assert count_over_http(endpoint, http, COUNT_ALL.format(dataset=f"FROM NAMED <{KASEI}data1.rdf>")) == 0
+
+
+def test_from_named_in_the_query_limits_the_graph_clause(endpoint, http):
+    query = f"SELECT DISTINCT ?g FROM NAMED <{KASEI}data3.rdf> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert json_values(http("GET", q(endpoint, query)).body, "g") == [f"{KASEI}data3.rdf"]
+
+
+def test_protocol_named_graphs_override_from_named(endpoint, http):
+    query = f"SELECT DISTINCT ?g FROM NAMED <{KASEI}data3.rdf> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    r = http("GET", q(endpoint, query, **{"named-graph-uri": f"{KASEI}data2.rdf"}))
+    assert json_values(r.body, "g") == [f"{KASEI}data2.rdf"]
+
+
 def test_percent_escapes_are_decoded_once(endpoint, http):
     # %2541 on the wire is the three characters "%41" in the query, not "A".
     url = endpoint.sparql + "?query=" + urllib.parse.quote('SELECT ?x WHERE { BIND("%41 a+b" AS ?x) }', safe="")
@@ -165,13 +262,13 @@ def test_syntax_error_is_400_with_position(endpoint, http):
     assert r.media_type == "text/plain"
     message = r.text()
     assert "\n" not in message.strip()
-    assert "1:" in message  # the parser's line:column, passed through by both stores
+    assert "line 1, column " in message  # the parser's position, in words, from both stores
 
 
 def test_embedded_syntax_error_names_line_and_column(protocol_server, http):
     r = http("GET", q(protocol_server, "SELECT * WHERE {\n  ?s ?p\n}"))
     assert r.status == 400
-    assert "error at 3:" in r.text()  # the missing object is noticed at the closing brace
+    assert "line 3, column " in r.text()  # the missing object is noticed at the closing brace
 
 
 @pytest.mark.parametrize(

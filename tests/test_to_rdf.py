@@ -17,10 +17,9 @@ from guidegraph.formats import RDF_FORMATS, rdf_format
 from guidegraph.ingest.model import (
     Contact, Deadline, Funding, Indicator, Node, Office, Outline, Quantity, Span, TextBlock,
 )
-from guidegraph.ingest.to_rdf import (
-    add_outline, field_iri, graph_iri, guide_iri, jurisdiction_code, new_dataset, outline_to_dataset, parse_rdf,
-    serialize_dataset, tag_iri, union_graph,
-)
+from guidegraph.ingest.corpus import add_outline, outline_to_dataset
+from guidegraph.iris import concepts_graph_iri, field_iri, graph_iri, guide_iri, jurisdiction_code, tag_iri
+from guidegraph.rdf_io import new_dataset, parse_rdf, serialize_dataset, union_graph
 from guidegraph.namespaces import GG
 
 BASE = "https://example.org/kg/"
@@ -132,17 +131,28 @@ def test_jurisdiction_codes_follow_iso_3166_2_cn(jurisdiction, expected):
     assert jurisdiction_code(jurisdiction) == expected
 
 
-def test_cities_get_a_stable_hashed_slug_under_their_province_when_named():
+def test_cities_and_counties_are_named_by_their_gbt_2260_codes():
     jinan = jurisdiction_code({"name": "济南市", "level": "municipal"})
-    assert jinan.startswith("cn-") and len(jinan) == len("cn-") + 8
+    assert jinan == "370100"
     assert jinan == jurisdiction_code({"name": " 济南市 ", "level": "municipal"})
-    assert jurisdiction_code({"name": "山东省济南市", "level": "municipal"}).startswith("cn-sd-")
-    assert jurisdiction_code({"name": "青岛市", "level": "municipal"}) != jinan
+    assert jurisdiction_code({"name": "山东省济南市", "level": "municipal"}) == "370100"
+    assert jurisdiction_code({"name": "青岛市", "level": "municipal"}) == "370200"
     assert jurisdiction_code({"name": "济南市", "code": "cn-sd-jinan"}) == "cn-sd-jinan"
     # a city named like a province (吉林市) or starting with one's short name (海南藏族自治州, in 青海)
-    # does not borrow that province's code
-    assert not jurisdiction_code({"name": "吉林市", "level": "municipal"}).startswith("cn-jl")
-    assert not jurisdiction_code({"name": "海南藏族自治州", "level": "municipal"}).startswith("cn-hi")
+    # gets its own code, not the province's
+    assert jurisdiction_code({"name": "吉林市", "level": "municipal"}) == "220200"
+    assert jurisdiction_code({"name": "海南藏族自治州", "level": "municipal"}) == "632500"
+    # a county; and a county name several provinces have is settled by the province named before it
+    assert jurisdiction_code({"name": "山西省阳曲县", "level": "county"}) == "140122"
+    assert jurisdiction_code({"name": "北京市朝阳区", "level": "county"}) == "110105"
+
+
+def test_names_no_table_knows_get_a_stable_hashed_slug():
+    unknown = jurisdiction_code({"name": "山东省某某新区", "level": "municipal"})
+    assert unknown.startswith("cn-sd-") and len(unknown) == len("cn-sd-") + 8
+    assert unknown == jurisdiction_code({"name": "山东省某某新区", "level": "municipal"})
+    # 朝阳区 alone is ambiguous (Beijing, Changchun): no guess
+    assert jurisdiction_code({"name": "朝阳区", "level": "county"}).startswith("cn-")
 
 
 def test_special_programmes_are_recognised_by_name_or_introduction():
@@ -183,7 +193,7 @@ def test_base_iri_parameter_and_environment(jiangsu, monkeypatch):
     assert all(s.startswith("https://data.example.com/g/") for s in subjects)
     monkeypatch.setenv("GUIDEGRAPH_BASE_IRI", "https://env.example.net/id")
     from_env = outline_to_dataset(jiangsu)
-    assert list(named_graphs(from_env)) == [graph_iri(jiangsu, "https://env.example.net/id/")]
+    assert set(named_graphs(from_env)) == {graph_iri(jiangsu, "https://env.example.net/id/"), concepts_graph_iri("https://env.example.net/id/")}
     assert all(str(s).startswith("https://env.example.net/id/") for s in union_graph(from_env).subjects())
 
 
@@ -200,24 +210,30 @@ def test_node_iris_use_node_ids_under_the_guide(graph, jiangsu):
 # ---------------------------------------------------------------- graphs
 
 
-def test_one_named_graph_per_guide_and_an_empty_default_graph(jiangsu):
+def test_a_graph_for_the_guide_one_for_shared_concepts_and_an_empty_default_graph(jiangsu):
     ds = outline_to_dataset(jiangsu, BASE)
-    assert list(named_graphs(ds)) == [graph_iri(jiangsu, BASE)]
+    assert set(named_graphs(ds)) == {graph_iri(jiangsu, BASE), concepts_graph_iri(BASE)}
     assert len(ds.default_graph) == 0
 
 
-def test_two_guides_two_graphs_and_each_graph_carries_its_concepts(jiangsu):
+def test_two_guides_share_their_concepts_once_in_the_concepts_graph(jiangsu):
     ds = new_dataset()
     add_outline(ds, jiangsu, BASE)
     add_outline(ds, national_guide(), BASE)
     graphs = named_graphs(ds)
-    assert set(graphs) == {graph_iri(jiangsu, BASE), graph_iri(national_guide(), BASE)}
+    guides = {graph_iri(jiangsu, BASE), graph_iri(national_guide(), BASE)}
+    assert set(graphs) == guides | {concepts_graph_iri(BASE)}
     field = field_iri("生物医药", BASE)
     young = tag_iri("青年科学家项目", BASE)
-    for g in graphs.values():
-        assert (field, RDF.type, SKOS.Concept) in g
-        assert (field, SKOS.prefLabel, Literal("生物医药", lang="zh")) in g
-        assert (young, RDF.type, GG.Tag) in g
+    concepts = graphs[concepts_graph_iri(BASE)]
+    assert (field, RDF.type, SKOS.Concept) in concepts
+    assert (field, SKOS.prefLabel, Literal("生物医药", lang="zh")) in concepts
+    assert (young, RDF.type, GG.Tag) in concepts
+    for name in guides:  # each guide links to the concepts but does not repeat them
+        assert any(graphs[name].subjects(None, field)) and (field, RDF.type, SKOS.Concept) not in graphs[name]
+    # so no triple is in two graphs: the union default graph is a set without repeats
+    quads = list(ds.quads((None, None, None, None)))
+    assert len({(s, p, o) for s, p, o, _ in quads}) == len(quads)
 
 
 def test_field_and_tag_concepts_are_shared_by_normalised_label():
@@ -236,9 +252,10 @@ def test_fields_named_in_the_title_are_linked_to_the_guide(graph, jiangsu):
 def test_jurisdiction_is_a_skos_concept_with_its_level(graph, jiangsu):
     j = URIRef(BASE + "jurisdiction/cn-js")
     assert (URIRef(guide_iri(jiangsu, BASE)), GG.jurisdiction, j) in graph
-    assert (j, RDF.type, GG.Jurisdiction) in graph and (j, RDF.type, SKOS.Concept) in graph
-    assert (j, GG.jurisdictionLevel, GG.provincial) in graph
-    assert (j, SKOS.prefLabel, Literal("江苏省", lang="zh")) in graph
+    concepts = named_graphs(outline_to_dataset(jiangsu, BASE))[concepts_graph_iri(BASE)]
+    assert (j, RDF.type, GG.Jurisdiction) in concepts and (j, RDF.type, SKOS.Concept) in concepts
+    assert (j, GG.jurisdictionLevel, GG.provincial) in concepts
+    assert (j, SKOS.prefLabel, Literal("江苏省", lang="zh")) in concepts
 
 
 # ---------------------------------------------------------------- content
@@ -298,7 +315,8 @@ def test_national_programme_mapping():
     assert g.value(total, GG.fundingScope) == GG.totalBudget
     assert (programme, GG.eligibilityRule, URIRef(guide + "/node/p1/eligibility/1")) in g
     assert (URIRef(guide + "/node/p1/1/a"), RDF.type, GG.SubDirection) in g
-    assert (URIRef(BASE + "jurisdiction/cn"), GG.jurisdictionLevel, GG.national) in g
+    concepts = named_graphs(outline_to_dataset(o, BASE))[concepts_graph_iri(BASE)]
+    assert (URIRef(BASE + "jurisdiction/cn"), GG.jurisdictionLevel, GG.national) in concepts
 
 
 def test_times_carry_the_china_offset_and_periods_link_start_and_deadline(graph, jiangsu):
@@ -419,7 +437,7 @@ def test_parse_rdf_reads_files_by_extension(tmp_path, jiangsu):
     path = tmp_path / "guide.trig"
     path.write_bytes(serialize_dataset(ds, rdf_format("trig")))
     back = parse_rdf(path)
-    assert set(named_graphs(back)) == {graph_iri(jiangsu, BASE)}
+    assert set(named_graphs(back)) == {graph_iri(jiangsu, BASE), concepts_graph_iri(BASE)}
     ttl = tmp_path / "guide.ttl"
     ttl.write_bytes(serialize_dataset(ds, rdf_format("turtle")))
     assert len(union_graph(parse_rdf(ttl))) == len(union_graph(ds))
@@ -460,11 +478,10 @@ def seed_dataset(seed_outlines):
 
 def test_seed_guides_get_one_graph_each_with_readable_iris(seed_outlines, seed_dataset):
     graphs = named_graphs(seed_dataset)
-    assert set(graphs) == {graph_iri(o, BASE) for o in seed_outlines} and len(graphs) == 5
+    assert set(graphs) == {graph_iri(o, BASE) for o in seed_outlines} | {concepts_graph_iri(BASE)} and len(graphs) == 6
     places = {guide_iri(o, BASE)[len(BASE + "guide/"):].rsplit("/", 1)[0] for o in seed_outlines}
-    jinan = jurisdiction_code({"name": "济南市", "level": "municipal"})
-    # 山西 2017 and 2024, 国家 2021, 济南 2019 (a hashed city slug), 江苏 2025
-    assert places == {"cn-sx/2017", "cn-sx/2024", "cn/2021", f"{jinan}/2019", "cn-js/2025"}
+    # 山西 2017 and 2024, 国家 2021, 济南 2019 (GB/T 2260 370100), 江苏 2025
+    assert places == {"cn-sx/2017", "cn-sx/2024", "cn/2021", "370100/2019", "cn-js/2025"}
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
@@ -534,10 +551,9 @@ def test_seed_fields_are_shared_between_shanxi_and_jinan(seed_outlines, seed_dat
     shanxi = next(o for o in seed_outlines if o.year == 2017)
     jinan = next(o for o in seed_outlines if o.year == 2019)
     field = field_iri("先进制造", BASE)
+    assert (field, RDF.type, GG.Field) in graphs[concepts_graph_iri(BASE)]
     for outline in (shanxi, jinan):
-        g = graphs[graph_iri(outline, BASE)]
-        assert (field, RDF.type, GG.Field) in g, outline.source
-        assert any(g.subjects(GG.field, field))
+        assert any(graphs[graph_iri(outline, BASE)].subjects(GG.field, field)), outline.source
 
 
 def test_seed_mapping_is_deterministic(seed_outlines, seed_dataset):
@@ -565,12 +581,12 @@ def test_corpus_nquads_holds_exactly_the_corpus_dataset():
     """The fast N-Quads writer (used to load a store) and the rdflib Dataset agree quad for quad."""
     import pyoxigraph as ox
 
-    from guidegraph.ingest.to_rdf import corpus_dataset, corpus_nquads, serialize_dataset
+    from guidegraph.ingest.corpus import corpus_dataset, corpus_nquads
 
     fast = set(ox.parse(corpus_nquads(), format=ox.RdfFormat.N_QUADS))
     via_rdflib = set(ox.parse(serialize_dataset(corpus_dataset(), rdf_format("nquads")), format=ox.RdfFormat.N_QUADS))
     assert len(fast) > 50_000
-    assert len({q.graph_name for q in fast}) == 5
+    assert len({q.graph_name for q in fast}) == 6  # five guides and the shared concepts
     assert fast == via_rdflib
 
 
@@ -579,7 +595,7 @@ def test_fast_ntriples_is_the_union_of_the_guides_without_repeats():
 
     from guidegraph.corpus import seed_paths
     from guidegraph.ingest.pipeline import outline_file
-    from guidegraph.ingest.to_rdf import corpus_dataset, serialize_dataset, serialize_outlines
+    from guidegraph.ingest.corpus import corpus_dataset, serialize_outlines
 
     outlines = [outline_file(p) for p in seed_paths()]
     fast, count = serialize_outlines(outlines, "ntriples")
@@ -597,7 +613,7 @@ def test_fast_writer_matches_rdflib_in_every_format_it_takes(fmt_name):
     """pyoxigraph's output parses (by rdflib) to the same statements as rdflib's own serialisation."""
     from guidegraph.corpus import seed_paths
     from guidegraph.ingest.pipeline import outline_file
-    from guidegraph.ingest.to_rdf import outline_to_dataset, serialize_dataset, serialize_outlines
+    from guidegraph.ingest.corpus import serialize_outlines
 
     fmt = rdf_format(fmt_name)
     outline = outline_file(next(p for p in seed_paths() if p.name.startswith("004")))

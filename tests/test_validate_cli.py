@@ -86,7 +86,8 @@ def test_a_duplicated_guide_code_in_the_text_is_reported_at_the_second_use(tmp_p
 def test_a_duplicated_guide_code_in_an_rdf_draft_is_reported_once_at_the_second_use(tmp_path, jiangsu_baseline):
     # An officer may also validate an RDF draft directly.
     from guidegraph.ingest.pipeline import outline_file
-    from guidegraph.ingest.to_rdf import outline_to_dataset, union_graph
+    from guidegraph.ingest.corpus import outline_to_dataset
+    from guidegraph.rdf_io import union_graph
     from guidegraph.namespaces import GG
     from rdflib import Literal
 

@@ -98,7 +98,8 @@ def run(args) -> int:
 
 def _serialize(outlines: list, fmt, base_iri: str | None) -> tuple[bytes, int]:
     """The guides in ``fmt`` and the number of statements written."""
-    from guidegraph.ingest.to_rdf import FAST_FORMATS, add_outline, new_dataset, serialize_dataset, serialize_outlines
+    from guidegraph.ingest.corpus import FAST_FORMATS, add_outline, serialize_outlines
+    from guidegraph.rdf_io import new_dataset, serialize_dataset
 
     if fmt.name in FAST_FORMATS:
         return serialize_outlines(outlines, fmt.name, base_iri)

@@ -63,7 +63,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     from rdflib import Graph
 
-    from guidegraph.ingest.to_rdf import parse_rdf, union_graph
+    from guidegraph.rdf_io import parse_rdf, union_graph
     from guidegraph.ontology import check_consistency
 
     if shutil.which("java") is None:

@@ -1,10 +1,15 @@
-"""``guidegraph query``: run one SPARQL query against a data directory and print the result."""
+"""``guidegraph query``: run one SPARQL query against a data directory and print the result.
+
+A running ``guidegraph serve`` holds the data directory's lock; the command
+then reads the store read-only (a snapshot as of opening) instead of failing.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from guidegraph.commands.serve import DEFAULT_DATA_DIR
 from guidegraph.errors import UsageError
@@ -21,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--canned", metavar="NAME", help="run a shipped query from queries/ by name (see --list)")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a parameter of the canned query (repeatable)")
     p.add_argument("--list", action="store_true", help="list the shipped queries with their parameters and exit")
-    p.add_argument("--data-dir", default=os.environ.get("GUIDEGRAPH_DATA_DIR", DEFAULT_DATA_DIR), help="embedded store directory (not while a server holds it)")
+    p.add_argument("--data-dir", default=os.environ.get("GUIDEGRAPH_DATA_DIR", DEFAULT_DATA_DIR), help="embedded store directory (read-only while a server holds it)")
     p.add_argument("--endpoint", help="query a remote SPARQL endpoint instead")
     p.add_argument("--format", default=None, help="tsv (default for SELECT/ASK), csv, json, xml; turtle (default for graphs), ntriples, nquads, trig, jsonld, rdfxml")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds (default 60)")
@@ -29,8 +34,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from guidegraph.server.protocol import NotAcceptable, format_from_parameter
     from guidegraph.store import open_store
 
@@ -59,10 +62,14 @@ def run(args: argparse.Namespace) -> int:
         if not Path(args.data_dir).exists():
             raise UsageError(f"no store in {args.data_dir}; run `guidegraph serve --data-dir {args.data_dir}` once to create it")
         config = {"data_dir": args.data_dir}
-    with open_store(config) as store:
-        answer = store.query(text, result_format=result_format, graph_format=graph_format, timeout=args.timeout)
-    sys.stdout.buffer.write(answer.body)
-    if not answer.body.endswith(b"\n"):
+    if not args.endpoint and store_in_use(Path(args.data_dir)):
+        print(f"guidegraph: the store in {args.data_dir} is held by another process (a running server?); reading it read-only", file=sys.stderr)
+        body = query_read_only(Path(args.data_dir), text, result_format, graph_format, args.timeout)
+    else:
+        with open_store(config) as store:
+            body = store.query(text, result_format=result_format, graph_format=graph_format, timeout=args.timeout).body
+    sys.stdout.buffer.write(body)
+    if not body.endswith(b"\n"):
         sys.stdout.buffer.write(b"\n")
     return 0
 
@@ -84,7 +91,63 @@ def _query_text(args: argparse.Namespace) -> str:
         if not sep or not key:
             raise UsageError(f"--param takes KEY=VALUE, got {item!r}")
         values[key.strip()] = value
-    return get_query(args.canned).bind(values)
+    return get_query(args.canned).bind(values, strict=True)
+
+
+def store_in_use(data_dir: Path) -> bool:
+    """True when another process holds the store's lock (RocksDB's LOCK file, an fcntl lock)
+    or the lock cannot be taken at all."""
+    import fcntl
+
+    lock = data_dir / "LOCK"
+    if not lock.exists():
+        return False
+    try:
+        handle = open(lock, "rb+")
+    except OSError:
+        return True  # not ours to lock (read-only files): reading read-only is all we can do anyway
+    with handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.lockf(handle, fcntl.LOCK_UN)
+    return False
+
+
+def query_read_only(data_dir: Path, text: str, result_format: str, graph_format: str, timeout: float | None) -> bytes:
+    """Answer ``text`` from a read-only view of the store, within ``timeout`` seconds."""
+    import threading
+
+    import pyoxigraph
+
+    from guidegraph.store import QuerySyntaxError, QueryTimeout
+    from guidegraph.store.embedded import readable_syntax_message
+    from guidegraph.store.engine_ops import EngineOps
+
+    ops = EngineOps(pyoxigraph.Store.read_only(str(data_dir)), union_default_graph=True)
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["body"] = ops.query(text, result_format, graph_format, None, None, None, None)[0]
+        except SyntaxError as exc:
+            outcome["error"] = QuerySyntaxError(f"syntax error: {readable_syntax_message(str(exc))}")
+        except Exception as exc:  # noqa: BLE001 - reported as one line by the CLI
+            outcome["error"] = exc
+
+    # pyoxigraph cannot stop a query; a daemon thread lets the command give up on it.
+    worker = threading.Thread(target=work, daemon=True, name="read-only-query")
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeout(f"the query ran longer than the {timeout:g} s time limit")
+    if "error" in outcome:
+        error = outcome["error"]
+        if isinstance(error, QuerySyntaxError):
+            raise error
+        raise UsageError(f"the query failed: {error}")
+    return outcome["body"]  # type: ignore[return-value]
 
 
 def render_query_list() -> str:
@@ -94,5 +157,6 @@ def render_query_list() -> str:
     for q in load_queries():
         out.append(f"{q.slug}: {q.title}")
         for p in q.parameters:
-            out.append(f"    --param {p.name}=…  ({p.type}, default {p.default}) {p.description}".rstrip())
+            need = "required" if p.required else f"default {p.default}"
+            out.append(f"    --param {p.name}=…  ({p.type}, {need}) {p.description}".rstrip())
     return "\n".join(out)

@@ -29,6 +29,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-service", action="store_true", help="allow federated SERVICE (the server then fetches URLs callers name)")
     p.add_argument("--no-union-default-graph", action="store_true", help="default graph is the store's own default graph, not the union of guides")
     p.add_argument("--no-corpus", action="store_true", help="do not load the bundled corpus into an empty store")
+    p.add_argument("--base-iri", default=os.environ.get("GUIDEGRAPH_BASE_IRI"),
+                   help="IRI base of the published data; default: what the data directory was loaded with, "
+                   "else this server's own http://HOST:PORT/id/ so every IRI dereferences here")
+    p.add_argument("--no-page-cache", action="store_true", help="render every page afresh (by default pages are kept for the dataset version)")
     p.add_argument("--threads", type=int, default=8, help="waitress worker threads (default 8)")
     p.set_defaults(run=run)
 
@@ -51,19 +55,52 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         "allow_service": args.allow_service,
         "union_default_graph": not args.no_union_default_graph,
         "load_corpus": args.store == "embedded" and not args.no_corpus,
+        "base_iri": args.base_iri,
+        "page_cache": not args.no_page_cache,
     }
+
+
+def open_served_store(config: dict, host: str = "127.0.0.1", port: int = 8000):
+    """Open the store ``config`` names and, on a fresh data directory, load the bundled corpus.
+
+    Fills in ``config["base_iri"]``: given, else recorded with the data, else this server's origin.
+    """
+    from guidegraph.bundled_corpus import default_base_iri, load_bundled_corpus, record_base_iri, recorded_base_iri
+    from guidegraph.server.settings import Settings
+    from guidegraph.store import open_store
+
+    data_dir = config.get("data_dir")
+    config["base_iri"] = config.get("base_iri") or recorded_base_iri(data_dir) or default_base_iri(host, port)
+    settings = Settings.from_mapping(config)
+    store = open_store(settings.store_config())
+    try:
+        if settings.load_corpus and store.triple_count() == 0:
+            log = logging.getLogger("guidegraph.server")
+            log.info("empty store: loading the bundled corpus under %s", settings.data_base_iri)
+            log.info("loaded %d quads", load_bundled_corpus(store, settings.data_base_iri))
+            if data_dir:
+                record_base_iri(data_dir, settings.data_base_iri)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def run(args: argparse.Namespace) -> int:
     import waitress
 
-    from guidegraph.server.app import close_app, create_app
+    from guidegraph.server.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = create_app(settings_from_args(args))
-    logging.getLogger("guidegraph.server").info("SPARQL endpoint at http://%s:%d/sparql", args.host, args.port)
+    config = settings_from_args(args)
+    store = open_served_store(config, args.host, args.port)
     try:
+        app = create_app({**config, "store_instance": store})
+        log = logging.getLogger("guidegraph.server")
+        log.info("SPARQL endpoint at http://%s:%d/sparql; pages at http://%s:%d/", args.host, args.port, args.host, args.port)
+        log.info("IRIs under %s dereference at http://%s:%d%s", app.extensions["guidegraph.settings"].data_base_iri,
+                 args.host, args.port, app.extensions["guidegraph.settings"].resource_path)
         waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="guidegraph (waitress)", clear_untrusted_proxy_headers=True)
     finally:
-        close_app(app)
+        store.close()  # the app was handed the store, so closing it is ours
     return 0

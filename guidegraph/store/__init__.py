@@ -31,7 +31,6 @@ __all__ = [
     "ServiceDisabled",
     "StoreUnavailable",
     "open_store",
-    "load_seed_corpus",
 ]
 
 
@@ -58,11 +57,3 @@ def open_store(config: Mapping[str, Any] | None = None) -> GraphStore:
         )
     raise UsageError(f"unknown store {kind!r}; choose embedded or remote")
 
-
-def load_seed_corpus(store: GraphStore, paths: list[str] | None = None) -> int:
-    """Ingest the bundled corpus (or ``paths``) into ``store``; returns the quads loaded."""
-    from guidegraph.ingest.to_rdf import corpus_nquads
-
-    before = store.triple_count()
-    store.bulk_load_nquads(corpus_nquads(paths))
-    return store.triple_count() - before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -120,6 +119,14 @@ class EmbeddedStore(GraphStore):
     def bulk_load_nquads(self, nquads: bytes) -> None:
         self._write("bulk_load_nquads", nquads=nquads)
 
+    def dump_to_file(self, path, rdf_format, graphs=None, compress=False, prefixes=None):
+        # Written by the engine process, straight from the store to the file.
+        for graph in graphs or ():
+            if graph is not None:
+                check_iri(graph)
+        return self._call("dump_to_file", None, retry=True, path=str(path), rdf_format=rdf_format,
+                          graphs=list(graphs) if graphs is not None else None, compress=compress, prefixes=prefixes)
+
     @property
     def engine_pid(self) -> int | None:
         return self._engine.pid
@@ -139,9 +146,9 @@ def _translate(exc: RemoteError) -> Exception:
     return StoreError(f"{exc.name}: {exc.message}")
 
 
-_CHAR_RANGES = re.compile(r"\[(?:\s*'[^']*'\s*\.\.=\s*'[^']*'\s*\|?)+\s*\]")
-
-
 def readable_syntax_message(message: str) -> str:
-    """The parser's message on one line, with long character-class lists shortened."""
-    return " ".join(_CHAR_RANGES.sub("<character range>", message).split())
+    """The parser's message on one line and in words: "line 1, column 25: expected A or B"
+    (grammar notation such as [_] and character-class lists is translated)."""
+    from guidegraph.syntax_messages import describe
+
+    return describe(message)

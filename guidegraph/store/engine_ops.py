@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from guidegraph.store.results import (
-    count_rows_upper_bound,
-    exact_tsv,
-    oxigraph_rdf_format,
-    rdf_format_by_name,
-    result_format_by_name,
-    truncate_solutions,
-)
+from guidegraph.store.base import GZIP_LEVEL
+from guidegraph.store.dataset_clause import has_dataset_clause
+from guidegraph.store.graph_output import dump_graph, serialize_query_triples
+from guidegraph.store.results import capped_solutions, rdf_format_by_name, result_format_by_name
 
 
 def _graph_name(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
@@ -50,37 +46,24 @@ class EngineOps:
     ) -> tuple[bytes, str, int | None, bool]:
         kwargs: dict = {"base_iri": base_iri}
         if default_graphs is not None or named_graphs is not None:
+            # The protocol's dataset overrides the query's FROM / FROM NAMED.
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
-        else:
+        elif not has_dataset_clause(sparql):
+            # The union would replace the dataset the query names itself (§13).
             kwargs["use_default_graph_as_union"] = self.union
         results = self.store.query(sparql, **kwargs)
         if isinstance(results, ox.QuerySolutions):
             fmt = result_format_by_name(result_format)
             if max_rows is None:
                 return results.serialize(format=fmt.oxigraph), fmt.media_type, None, False
-            if fmt.name == "csv":
-                # CSV is lossy and cannot be re-read, so count on TSV and convert.
-                tsv = results.serialize(format=ox.QueryResultsFormat.TSV)
-                cut = truncate_solutions(tsv, max_rows, fmt)
-                if cut is not None:
-                    return cut, fmt.media_type, None, True
-                body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt.oxigraph)
-                return body, fmt.media_type, None, False
-            # Serialise straight into the requested format; only a result that
-            # may exceed the cap takes the exact (TSV) path.
-            body = results.serialize(format=fmt.oxigraph)
-            if count_rows_upper_bound(body, fmt) <= max_rows:
-                return body, fmt.media_type, None, False
-            cut = truncate_solutions(exact_tsv(body, fmt), max_rows, fmt)
-            if cut is None:
-                return body, fmt.media_type, None, False
-            return cut, fmt.media_type, None, True
+            body, truncated = capped_solutions(results, max_rows, fmt)
+            return body, fmt.media_type, None, truncated
         if isinstance(results, ox.QueryBoolean):
             fmt = result_format_by_name(result_format)
             return results.serialize(format=fmt.oxigraph), fmt.media_type, None, False
         rdf = rdf_format_by_name(graph_format)
-        return results.serialize(format=oxigraph_rdf_format(rdf)), rdf.media_type, None, False
+        return serialize_query_triples(results, rdf), rdf.media_type, None, False
 
     def update(self, sparql: str, base_iri: str | None) -> None:
         self.store.update(sparql, base_iri=base_iri)
@@ -94,13 +77,7 @@ class EngineOps:
     def get_graph(self, graph: str | None, rdf_format: str) -> bytes | None:
         if graph is not None and not self.store.contains_named_graph(ox.NamedNode(graph)):
             return None
-        rdf = rdf_format_by_name(rdf_format)
-        fmt = oxigraph_rdf_format(rdf)
-        if rdf.datasets and fmt is not ox.RdfFormat.JSON_LD:
-            # Dataset formats carry the graph name, so dump as quads of that graph.
-            quads = self.store.quads_for_pattern(None, None, None, _graph_name(graph))
-            return ox.serialize(quads, format=fmt)
-        return self.store.dump(format=fmt, from_graph=_graph_name(graph))
+        return dump_graph(self.store, graph, rdf_format_by_name(rdf_format))
 
     def triple_count(self, graph: str | None) -> int:
         if graph is None:
@@ -138,5 +115,57 @@ class EngineOps:
         self.store.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
         self.store.flush()
 
+    def dump_to_file(self, path: str, rdf_format: str, graphs: list[str | None] | None, compress: bool,
+                     prefixes: dict[str, str] | None) -> int:
+        return write_dump(self.store, path, rdf_format, graphs, compress, prefixes)
+
     def ping(self) -> str:
         return "pong"
+
+
+def _write_compact_jsonld(store: ox.Store, graphs: list[str | None], out) -> bool:
+    """JSON-LD compacted with our context, streamed node by node; False when the context
+    is not one the streaming writer handles (pyoxigraph then writes it expanded)."""
+    import io
+
+    from guidegraph.ontology import jsonld_context
+    from guidegraph.store.jsonld_writer import is_prefix_context, write_compact_jsonld
+
+    context = jsonld_context()
+    if not is_prefix_context(context):
+        return False
+    text = io.TextIOWrapper(out, encoding="utf-8")
+    triples = (q.triple for graph in graphs for q in store.quads_for_pattern(None, None, None, _graph_name(graph)))
+    write_compact_jsonld(triples, context, text)
+    text.flush()
+    text.detach()
+    return True
+
+
+def write_dump(store: ox.Store, path: str, rdf_format: str, graphs: list[str | None] | None, compress: bool,
+               prefixes: dict[str, str] | None) -> int:
+    """Stream ``graphs`` (None: the whole dataset, in a dataset format) of ``store`` to ``path``,
+    gzip-compressed if asked; returns the bytes written. The store writes in chunks, so
+    memory stays bounded however large the data."""
+    import gzip
+    import os
+
+    fmt = rdf_format_by_name(rdf_format).oxigraph_format
+    tmp = f"{path}.part"
+    with open(tmp, "wb") as raw:
+        out = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) if compress else raw
+        try:
+            if rdf_format == "jsonld" and graphs is not None and _write_compact_jsonld(store, graphs, out):
+                pass
+            elif graphs is None:
+                store.dump(out, fmt, prefixes=prefixes)
+            else:
+                for graph in graphs:
+                    store.dump(out, fmt, from_graph=_graph_name(graph), prefixes=prefixes)
+        finally:
+            if compress:
+                out.close()
+        raw.flush()
+        os.fsync(raw.fileno())
+    os.replace(tmp, path)
+    return os.path.getsize(path)

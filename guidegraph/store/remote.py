@@ -8,6 +8,8 @@ atomically, so replacing a guide stays all-or-nothing.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
 import socket
 import urllib.error
@@ -28,16 +30,23 @@ from guidegraph.store.base import (
     StoreUnavailable,
     check_iri,
 )
+from guidegraph.store.dataset_clause import query_dataset
+from guidegraph.store.graph_output import reserialize_ntriples, serialize_quads
 from guidegraph.store.results import (
     RESULT_FORMATS,
+    EnoughRows,
+    TsvSink,
     count_rows_upper_bound,
     exact_tsv,
     rdf_format_by_name,
     result_format_by_name,
-    truncate_solutions,
+    tsv_as,
 )
 
 USER_AGENT = "guidegraph (SPARQLWrapper)"
+TSV = result_format_by_name("tsv")
+NTRIPLES = "application/n-triples"
+READ_CHUNK = 1 << 16
 
 
 def _insert_data(graph: str | None, ntriples: bytes) -> str:
@@ -70,11 +79,21 @@ class RemoteStore(GraphStore):
         return sw
 
     def _run(self, sw: SPARQLWrapper, timeout: float | None) -> tuple[bytes, str]:
+        response, media_type = self._open(sw, timeout)
+        return self._read(response, timeout), media_type
+
+    def _open(self, sw: SPARQLWrapper, timeout: float | None):
+        """Send the request; the response and its media type, the body still unread."""
+        with self._translated(timeout):
+            response = sw.query().response
+        content_type = response.headers.get("Content-Type", "")
+        return response, content_type.split(";")[0].strip().lower()
+
+    @contextlib.contextmanager
+    def _translated(self, timeout: float | None):
+        """Failures of the remote store as our own errors, while sending or while reading."""
         try:
-            result = sw.query()
-            body = result.response.read()
-            content_type = result.response.headers.get("Content-Type", "")
-            return body, content_type.split(";")[0].strip().lower()
+            yield
         except QueryBadFormed as exc:
             raise QuerySyntaxError(f"the remote store rejected the request: {_remote_message(exc)}") from None
         except SPARQLWrapperException as exc:
@@ -89,6 +108,8 @@ class RemoteStore(GraphStore):
             if isinstance(exc.reason, (socket.timeout, TimeoutError)):
                 raise QueryTimeout(f"the remote store did not answer within {timeout:g} s") from None
             raise StoreUnavailable(f"cannot reach the remote store at {self.endpoint}: {exc.reason}") from None
+        except (http.client.HTTPException, ConnectionError) as exc:
+            raise StoreUnavailable(f"the remote store broke off its answer: {exc}") from None
 
     def _select_json(self, sparql: str) -> list[dict]:
         sw = self._wrapper(None)
@@ -108,6 +129,10 @@ class RemoteStore(GraphStore):
     def query(self, sparql, *, result_format, graph_format, dataset=Dataset(), timeout=None, max_rows=None, base_iri=None):
         results = result_format_by_name(result_format)
         rdf = rdf_format_by_name(graph_format)
+        if not dataset.is_explicit:
+            # Sent as protocol parameters, which mean the same as the clauses
+            # (§13) on a server whose union default graph would ignore them.
+            dataset = query_dataset(sparql, base_iri) or dataset
         sw = self._wrapper(timeout)
         sw.setQuery(sparql)
         for iri in dataset.default_graphs or ():
@@ -115,19 +140,49 @@ class RemoteStore(GraphStore):
         for iri in dataset.named_graphs or ():
             sw.addNamedGraph(check_iri(iri))
         # One Accept covering both kinds: the server picks by the query form.
-        sw.addCustomHttpHeader("Accept", f"{results.media_type}, {rdf.media_type};q=0.9")
-        body, media_type = self._run(sw, timeout)
+        # Graphs come as N-Triples and are written here, with our prefixes and
+        # JSON-LD context; capped results come as TSV, read only up to the cap.
+        wanted = f"{TSV.media_type}, {results.media_type};q=0.9" if max_rows is not None else results.media_type
+        sw.addCustomHttpHeader("Accept", f"{wanted}, {NTRIPLES};q=0.8")
+        response, media_type = self._open(sw, timeout)
+        if media_type == TSV.media_type and max_rows is not None:
+            return self._capped(response, timeout, max_rows, results)
+        body = self._read(response, timeout)
+        if media_type == NTRIPLES:
+            return QueryAnswer(reserialize_ntriples(body, rdf), rdf.media_type)
         fmt = next((f for f in RESULT_FORMATS if f.media_type == media_type), None)
         if fmt is None or max_rows is None or b'"boolean"' in body[:200] or b"<boolean>" in body:
             return QueryAnswer(body, media_type or rdf.media_type)
-        if count_rows_upper_bound(body, fmt) <= max_rows:
-            return QueryAnswer(body, media_type)
-        if fmt.name == "csv":
-            return QueryAnswer(body, media_type)  # lossy, cannot be cut exactly; see docs/endpoint.md
-        cut = truncate_solutions(exact_tsv(body, fmt), max_rows, fmt)
-        if cut is None:
-            return QueryAnswer(body, media_type)
-        return QueryAnswer(cut, media_type, None, True)
+        # A server that would not send TSV: cut its whole answer.
+        if count_rows_upper_bound(body, fmt) <= max_rows or fmt.name == "csv":
+            return QueryAnswer(body, media_type)  # CSV is lossy and cannot be cut exactly; see docs/endpoint.md
+        cut, truncated = tsv_as(exact_tsv(body, fmt), max_rows, fmt)
+        return QueryAnswer(cut, media_type, None, truncated)
+
+    def _read(self, response, timeout: float | None) -> bytes:
+        with self._translated(timeout):
+            try:
+                return response.read()
+            finally:
+                response.close()
+
+    def _capped(self, response, timeout: float | None, max_rows: int, fmt) -> QueryAnswer:
+        """Read a TSV answer only up to the first row past the cap, then hang up."""
+        sink = TsvSink(max_rows)
+        with self._translated(timeout):
+            try:
+                while chunk := response.read(READ_CHUNK):
+                    sink.write(chunk)
+            except EnoughRows:
+                pass
+            finally:
+                response.close()
+        tsv = sink.value()
+        if tsv.strip() in (b"true", b"false"):  # an ASK answer; TSV has no other bare line
+            boolean = pyoxigraph.parse_query_results(tsv.strip(), format=pyoxigraph.QueryResultsFormat.TSV)
+            return QueryAnswer(boolean.serialize(format=fmt.oxigraph), fmt.media_type)
+        body, truncated = tsv_as(tsv, max_rows, fmt)
+        return QueryAnswer(body, fmt.media_type, None, truncated)
 
     def named_graphs(self) -> list[str]:
         rows = self._select_json("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -140,8 +195,10 @@ class RemoteStore(GraphStore):
 
     def get_graph(self, graph, rdf_format):
         rdf = rdf_format_by_name(rdf_format)
+        # Read as N-Triples and written here, so graphs look the same from either store.
         if self.gsp_endpoint:
-            return self._gsp_get(graph, rdf.media_type)
+            body = self._gsp_get(graph, NTRIPLES)
+            return None if body is None else self._graph_as(graph, body, rdf)
         if graph is not None and not self.graph_exists(graph):
             return None
         # Without a Graph Store endpoint the default graph is read by query, which
@@ -149,9 +206,18 @@ class RemoteStore(GraphStore):
         where = "{ ?s ?p ?o }" if graph is None else f"{{ GRAPH <{check_iri(graph)}> {{ ?s ?p ?o }} }}"
         sw = self._wrapper(None)
         sw.setQuery(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {where}")
-        sw.addCustomHttpHeader("Accept", rdf.media_type)
+        sw.addCustomHttpHeader("Accept", NTRIPLES)
         body, _ = self._run(sw, None)
-        return body
+        return self._graph_as(graph, body, rdf)
+
+    @staticmethod
+    def _graph_as(graph: str | None, ntriples: bytes, rdf) -> bytes:
+        if not rdf.datasets or rdf.name == "jsonld":
+            return reserialize_ntriples(ntriples, rdf)
+        name = pyoxigraph.DefaultGraph() if graph is None else pyoxigraph.NamedNode(graph)
+        quads = (pyoxigraph.Quad(t.subject, t.predicate, t.object, name)
+                 for t in pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+        return serialize_quads(quads, rdf)
 
     def _gsp_get(self, graph: str | None, media_type: str) -> bytes | None:
         query = "default" if graph is None else urllib.parse.urlencode({"graph": check_iri(graph)})

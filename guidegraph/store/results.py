@@ -6,57 +6,24 @@ implementations and the HTTP layer share one definition of what a format is.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 
 import pyoxigraph
 
-from guidegraph.formats import RDF_FORMATS, RdfFormat
-
-
-@dataclass(frozen=True)
-class ResultFormat:
-    """A SPARQL 1.1 query results format (for SELECT and ASK)."""
-
-    name: str
-    media_type: str
-    aliases: tuple[str, ...]
-    oxigraph: pyoxigraph.QueryResultsFormat
-
-
-RESULT_FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat("json", "application/sparql-results+json", ("srj", "application/json"), pyoxigraph.QueryResultsFormat.JSON),
-    ResultFormat("xml", "application/sparql-results+xml", ("srx", "application/xml", "text/xml"), pyoxigraph.QueryResultsFormat.XML),
-    ResultFormat("csv", "text/csv", (), pyoxigraph.QueryResultsFormat.CSV),
-    ResultFormat("tsv", "text/tab-separated-values", (), pyoxigraph.QueryResultsFormat.TSV),
+from guidegraph.formats import (  # noqa: F401 - the format tables live in guidegraph.formats
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    RdfFormat,
+    ResultFormat,
+    rdf_format_by_name,
+    result_format_by_name,
 )
-
-_OXIGRAPH_RDF = {
-    "turtle": pyoxigraph.RdfFormat.TURTLE,
-    "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "nquads": pyoxigraph.RdfFormat.N_QUADS,
-    "trig": pyoxigraph.RdfFormat.TRIG,
-    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
-    "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
-}
 
 
 def oxigraph_rdf_format(fmt: RdfFormat) -> pyoxigraph.RdfFormat:
-    return _OXIGRAPH_RDF[fmt.name]
-
-
-def result_format_by_name(name: str) -> ResultFormat:
-    for fmt in RESULT_FORMATS:
-        if fmt.name == name:
-            return fmt
-    raise KeyError(name)
-
-
-def rdf_format_by_name(name: str) -> RdfFormat:
-    for fmt in RDF_FORMATS:
-        if fmt.name == name:
-            return fmt
-    raise KeyError(name)
+    return fmt.oxigraph_format
 
 
 # --- query shape -------------------------------------------------------------
@@ -72,10 +39,10 @@ _OPAQUE = re.compile(
     r"|#[^\n\r]*",
     re.DOTALL,
 )
-_KEYWORD_EDGE_BEFORE = r"(?<![\w:?$\-.])"
-_KEYWORD_EDGE_AFTER = r"(?![\w:\-])"
-_FORM = re.compile(_KEYWORD_EDGE_BEFORE + r"(SELECT|ASK|CONSTRUCT|DESCRIBE)" + _KEYWORD_EDGE_AFTER, re.IGNORECASE)
-_SERVICE = re.compile(_KEYWORD_EDGE_BEFORE + r"SERVICE" + _KEYWORD_EDGE_AFTER, re.IGNORECASE)
+KEYWORD_EDGE_BEFORE = r"(?<![\w:?$\-.])"
+KEYWORD_EDGE_AFTER = r"(?![\w:\-])"
+QUERY_FORM = re.compile(KEYWORD_EDGE_BEFORE + r"(SELECT|ASK|CONSTRUCT|DESCRIBE)" + KEYWORD_EDGE_AFTER, re.IGNORECASE)
+_SERVICE = re.compile(KEYWORD_EDGE_BEFORE + r"SERVICE" + KEYWORD_EDGE_AFTER, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -95,15 +62,85 @@ def blank_opaque(text: str) -> str:
     return _OPAQUE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+OPAQUE_MARK = "\x01"
+
+
+def mask_opaque(text: str) -> str:
+    """Like ``blank_opaque``, but strings and IRIs become OPAQUE_MARK characters, so a
+    scan can tell where a token stands; comments are whitespace and become spaces."""
+    return _OPAQUE.sub(lambda m: (" " if m.group(0).startswith("#") else OPAQUE_MARK) * len(m.group(0)), text)
+
+
 def scan_query(text: str) -> QueryShape:
     """Find the query form and whether SERVICE is used (the parser has the last word)."""
     bare = blank_opaque(text)
-    match = _FORM.search(bare)
+    match = QUERY_FORM.search(bare)
     form = match.group(1).lower() if match else None
     return QueryShape(form, bool(_SERVICE.search(bare)))
 
 
 # --- result row cap ----------------------------------------------------------
+
+class EnoughRows(Exception):
+    """Raised by a TsvSink once it holds more rows than the cap."""
+
+
+class TsvSink(io.RawIOBase):
+    """Collects a TSV result and raises EnoughRows once it holds ``max_rows + 1`` rows.
+
+    TSV writes one solution per line with full RDF terms (newlines inside
+    literals are escaped), so counting line ends counts solutions exactly.
+    """
+
+    def __init__(self, max_rows: int) -> None:
+        super().__init__()
+        self._chunks: list[bytes] = []
+        self._line_ends = 0
+        self._enough = max_rows + 2  # the header, the rows kept, one more
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:
+        data = bytes(chunk)
+        self._chunks.append(data)
+        self._line_ends += data.count(b"\n")
+        if self._line_ends >= self._enough:
+            raise EnoughRows
+        return len(data)
+
+    def value(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+def capped_solutions(solutions: pyoxigraph.QuerySolutions, max_rows: int, fmt: ResultFormat) -> tuple[bytes, bool]:
+    """At most ``max_rows`` solutions serialised as ``fmt``, and whether there were more.
+
+    pyoxigraph evaluates while it serialises, so stopping the TSV writer at the
+    first solution past the cap stops the evaluation too: the cost is that of
+    ``max_rows + 1`` solutions however large the whole result would be.
+    """
+    sink = TsvSink(max_rows)
+    try:
+        solutions.serialize(sink, format=pyoxigraph.QueryResultsFormat.TSV)
+    except EnoughRows:
+        pass
+    return tsv_as(sink.value(), max_rows, fmt)
+
+
+def tsv_as(tsv: bytes, max_rows: int, fmt: ResultFormat) -> tuple[bytes, bool]:
+    """The first ``max_rows`` solutions of a TSV result as ``fmt``, and whether any were cut."""
+    lines = tsv.split(b"\n", max_rows + 2)
+    if lines and lines[-1] == b"":
+        lines.pop()
+    truncated = len(lines) - 1 > max_rows
+    if truncated:
+        tsv = b"\n".join(lines[: max_rows + 1]) + b"\n"
+    if fmt.name == "tsv":
+        return tsv, truncated
+    solutions = pyoxigraph.parse_query_results(tsv, format=pyoxigraph.QueryResultsFormat.TSV)
+    return solutions.serialize(format=fmt.oxigraph), truncated
+
 
 def count_rows_upper_bound(body: bytes, fmt: ResultFormat) -> int:
     """An upper bound on the solutions in a serialised SELECT result.
@@ -118,23 +155,6 @@ def count_rows_upper_bound(body: bytes, fmt: ResultFormat) -> int:
     if fmt.name == "csv":
         return max(body.count(b"\n") - 1, 0) + 1
     return body.count(b",{") + body.count(b"[{")
-
-
-def truncate_solutions(tsv: bytes, max_rows: int, fmt: ResultFormat) -> bytes | None:
-    """The first ``max_rows`` solutions of a TSV result re-serialised as ``fmt``,
-    or None when the result is not longer than that.
-
-    TSV writes one solution per line with full RDF terms (newlines in literals
-    are escaped), so cutting lines is exact and lossless.
-    """
-    lines = tsv.split(b"\n", max_rows + 2)
-    if lines and lines[-1] == b"":
-        lines.pop()
-    if len(lines) - 1 <= max_rows:
-        return None
-    kept = b"\n".join(lines[: max_rows + 1]) + b"\n"
-    solutions = pyoxigraph.parse_query_results(kept, format=pyoxigraph.QueryResultsFormat.TSV)
-    return solutions.serialize(format=fmt.oxigraph)
 
 
 def exact_tsv(body: bytes, fmt: ResultFormat) -> bytes:

@@ -1,0 +1,96 @@
+"""``/dumps/``: the dump files, written on first request for each dataset version.
+
+Files are written into the data directory's ``dumps/`` folder (a temporary
+folder for a temporary store) by guidegraph.dumps and served from disk with
+``Content-Length``, ETag and Last-Modified; any write to the store makes the
+next request write them again.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, send_file
+
+from guidegraph.dumps import CHECKSUMS, INDEX, DumpFile, write_dumps
+from guidegraph.server.settings import Settings
+from guidegraph.store.base import GraphStore
+
+bp = Blueprint("dumps", __name__)
+DUMPS_PATH = "/dumps/"
+
+
+class DumpFolder:
+    """The dump files of the store's current version, written when first asked for."""
+
+    def __init__(self, store: GraphStore, settings: Settings):
+        self.store = store
+        self.settings = settings
+        self._tmp = None
+        if settings.data_dir:
+            self.path = Path(settings.data_dir) / "dumps"
+        else:
+            self._tmp = tempfile.mkdtemp(prefix="guidegraph-dumps-")
+            self.path = Path(self._tmp)
+        self._lock = threading.Lock()
+        self._version: tuple | None = None
+        self._files: list[DumpFile] = []
+
+    def _current(self) -> tuple:
+        v = self.store.version
+        return (v.token, v.counter) if self.store.tracks_version else (object(),)
+
+    def files(self) -> list[DumpFile]:
+        with self._lock:
+            version = self._current()
+            if version != self._version:
+                self._files = write_dumps(self.store, self.path, self.settings.data_base_iri)
+                self._version = version
+            return list(self._files)
+
+    def close(self) -> None:
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _folder() -> DumpFolder:
+    return current_app.extensions["guidegraph.dumps"]
+
+
+@bp.get(DUMPS_PATH)
+@bp.get("/dumps")
+def index() -> Response:
+    """The list of dump files; its machine twin is index.json (the catalogue describes them in RDF)."""
+    files = _folder().files()
+    response = Response(render_template("dumps.html", files=files, checksums=CHECKSUMS, index=INDEX),
+                        content_type="text/html; charset=utf-8")
+    response.headers["Link"] = (f'<{DUMPS_PATH}{INDEX}>; rel="alternate"; type="application/json", '
+                                f'</catalog>; rel="describedby"; type="text/turtle"')
+    return response
+
+
+@bp.get(DUMPS_PATH + "<name>")
+def dump_file(name: str) -> Response:
+    folder = _folder()
+    files = {f.name: f for f in folder.files()}
+    if name == "index.html":
+        return index()
+    if name not in files and name not in (CHECKSUMS, INDEX):
+        abort(404)
+    path = folder.path / name
+    if name in files:
+        mimetype = files[name].served_media_type
+    else:
+        mimetype = "application/json" if name == INDEX else "text/plain"
+    response = send_file(path, mimetype=mimetype, conditional=True, etag=True, max_age=0,
+                         download_name=name, as_attachment=False)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def install(app: Flask, store: GraphStore, settings: Settings) -> None:
+    app.extensions["guidegraph.dumps"] = DumpFolder(store, settings)
+    app.register_blueprint(bp)
