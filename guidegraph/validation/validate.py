@@ -31,8 +31,8 @@ from guidegraph.errors import InputError, UsageError
 from guidegraph.formats import is_rdf_path
 from guidegraph.ingest.model import Outline
 from guidegraph.namespaces import GG
-from guidegraph.oxigraph_graph import OxigraphQueryGraph
-from guidegraph.triple_index_store import TripleIndexStore
+from guidegraph.validation.oxigraph_graph import OxigraphQueryGraph
+from guidegraph.validation.triple_index_store import TripleIndexStore
 
 LANGS = ("zh", "en")
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -301,7 +301,7 @@ def _cached_shapes() -> Graph:
 @lru_cache(maxsize=1)
 def _constraint_predicates() -> frozenset | None:
     """The predicates the shapes' SPARQL constraints can read (None: any)."""
-    from guidegraph.sparql_predicates import predicates_read
+    from guidegraph.validation.sparql_predicates import predicates_read
 
     shapes = _cached_shapes()
     header = "".join(
