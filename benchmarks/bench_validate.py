@@ -23,8 +23,8 @@ import time
 from pyshacl import validate as shacl_validate
 
 from guidegraph.corpus import seed_paths
-from guidegraph.oxigraph_graph import OxigraphQueryGraph
-from guidegraph.validation import _cached_shapes, _collector_paused, _data_graph, _from_path
+from guidegraph.validation.oxigraph_graph import OxigraphQueryGraph
+from guidegraph.validation.validate import _cached_shapes, _collector_paused, _data_graph, _from_path
 
 
 def _timed(graph: OxigraphQueryGraph) -> tuple[float, float]:

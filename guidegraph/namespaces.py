@@ -33,6 +33,7 @@ class GG(DefinedNamespace):
     EligibilityRule: URIRef
     Field: URIRef
     FieldSection: URIRef
+    ForwardingNotice: URIRef
     FundingAmount: URIRef
     FundingScope: URIRef
     GuideDocument: URIRef
@@ -66,6 +67,7 @@ class GG(DefinedNamespace):
     constraint: URIRef
     contactDesk: URIRef
     contactPoint: URIRef
+    countStatement: URIRef
     deadline: URIRef
     eligibilityRule: URIRef
     field: URIRef
@@ -92,6 +94,7 @@ class GG(DefinedNamespace):
     sourceSpan: URIRef
     tag: URIRef
     topNode: URIRef
+    unreadContact: URIRef
     # datatype properties
     address: URIRef
     amount: URIRef
@@ -101,6 +104,7 @@ class GG(DefinedNamespace):
     date: URIRef
     dateTime: URIRef
     declaredDirectionCount: URIRef
+    declaredDirectionTotal: URIRef
     declaredProjectCount: URIRef
     declaredProjectCountMax: URIRef
     docNumber: URIRef
@@ -126,6 +130,7 @@ class GG(DefinedNamespace):
     startChar: URIRef
     startLine: URIRef
     subtitle: URIRef
+    suppliedByReviewer: URIRef
     symbol: URIRef
     telephone: URIRef
     text: URIRef

@@ -17,6 +17,8 @@ from typing import Any
 NODE_KINDS = ("category", "programme", "field", "direction", "subdirection")
 COMPARATORS = (">=", ">", "<=", "<", "=", "range")
 JURISDICTION_LEVELS = ("national", "provincial", "municipal", "county")
+# Coverage reason of an office or contact line that gave no office (validation reports it)
+LOST_OFFICE_REASON = "an office or contact line from which no office was read (whom to call is lost)"
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,10 @@ class Outline:
     offices: list[Office] = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
     warnings: list[str] = field(default_factory=list)
+    # what the guide as a whole declares: {"directions": {...}, "fields": {...}} (count dicts with "text")
+    declared_counts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    document_kind: str = "guide"  # guide | forwarding_notice (relays another body's call, no directions)
+    supplied: list[str] = field(default_factory=list)  # fields given by the reviewer, not read from the text
     spans: dict[str, Span] = field(default_factory=dict)  # where title, issuers, doc_number, issue_date were read
     sha256: str = ""
     encoding: str = ""
@@ -317,6 +323,10 @@ class Outline:
             "offices": [o.to_json() for o in self.offices],
             "coverage": self.coverage.to_json(),
             "warnings": list(self.warnings),
+            "declared_counts": {k: {f: (x.to_json() if isinstance(x, Span) else x) for f, x in v.items()}
+                                for k, v in self.declared_counts.items()},
+            "document_kind": self.document_kind,
+            "supplied": list(self.supplied),
             "spans": {k: v.to_json() for k, v in self.spans.items()},
         }
 

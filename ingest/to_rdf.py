@@ -20,7 +20,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node as RdfTerm
 
 from guidegraph import iris
-from guidegraph.ingest.model import Deadline, Funding, Indicator, Node, Office, Outline, Span, TextBlock
+from guidegraph.ingest.model import LOST_OFFICE_REASON, Deadline, Funding, Indicator, Node, Office, Outline, Span, TextBlock
 from guidegraph.iris import field_label, normalise_label, short_hash
 from guidegraph.namespaces import GG, PROV, RDF, RDFS, SKOS, XSD
 
@@ -151,6 +151,17 @@ class _GuideMapper:
     def map(self) -> None:
         o, g, guide = self.outline, self.g, self.guide
         g.add((guide, RDF.type, GG.GuideDocument))
+        if o.document_kind == "forwarding_notice":
+            g.add((guide, RDF.type, GG.ForwardingNotice))
+        total = o.declared_counts.get("directions") or {}
+        if total.get("value") is not None:
+            g.add((guide, GG.declaredDirectionTotal, integer_literal(int(total["value"]))))
+            statement = URIRef(f"{guide}/declared/directions")
+            g.add((guide, GG.countStatement, statement))
+            g.add((statement, RDF.type, GG.TextBlock))
+            g.add((statement, GG.guide, guide))
+            self.text(statement, GG.text, total.get("text"))
+            self.provenance(statement, total.get("source"))
         title = o.title or Path(o.source).name
         self.text(guide, GG.title, o.title)
         g.add((guide, RDFS.label, zh(title)))
@@ -177,6 +188,13 @@ class _GuideMapper:
             self.map_blocks(guide, kind, blocks, prop, cls)
         self.map_key_dates()
         self.map_offices()
+        for lost in (u for u in o.coverage.unassigned if u.reason == LOST_OFFICE_REASON):
+            line = URIRef(f"{guide}/unread-contact/{lost.start_line}")
+            g.add((guide, GG.unreadContact, line))
+            g.add((line, RDF.type, GG.TextBlock))
+            g.add((line, GG.guide, guide))
+            self.text(line, GG.text, lost.text)
+            self.provenance(line, Span(lost.start_line, lost.end_line))
         self.map_issuers()
         for node in o.nodes:
             self.map_node(node)
@@ -333,6 +351,8 @@ class _GuideMapper:
             self.g.add((iri, GG.guide, self.guide))
             self.text(iri, GG.name, name)
             self.g.add((iri, RDFS.label, zh(name)))
+            if "issuers" in self.outline.supplied:
+                self.g.add((iri, GG.suppliedByReviewer, Literal(True)))
             self.provenance(iri, self.outline.spans.get("issuers"))
 
     # -- outline nodes

@@ -15,25 +15,32 @@ from pathlib import Path
 # guide itself, what causes it).
 EXPLANATIONS: dict[tuple[str, str], str] = {
     ("000", "GuideIssuer"): "The text opens with the title and goes straight into the guide; no issuing body "
-    "(发文机关) is named anywhere, only accepting offices and contact desks at the end.",
-    ("000", "DirectionIndicator"): "These items (（一）–（八） under 农业方面, and the catch-all 其他 / 中药产业 / "
-    "重大医疗器械 items) are one paragraph listing topics; the text gives no 考核指标 for them.",
+    "(发文机关) is named anywhere, only accepting offices and contact desks at the end. A Warning, as for a draft: "
+    "the officer can name the issuer with validate --issuer.",
+    ("000", "DirectionIndicator"): "These items (（一）–（八） under 农业方面, and the catch-all 其他 items) are one "
+    "paragraph listing topics; the text gives no 考核指标 for them. (中药产业 and 重大医疗器械 are not listed: they "
+    "are 专项 — 该专项共支持研发项目N项 — that publish no directions of their own, typed as programmes.)",
     ("000", "DirectionResearchContent"): "Same items: the paragraph under the heading is not labelled 研究内容 and "
     "no sub-direction carries one, so no research content is stated.",
     ("000", "DirectionMeasurable"): "The 考核指标/考核目标 line of each of these directions contains no number at all "
     "(L151 mentions CD20, an antigen name, not a quantity), so none of the indicators can be measured.",
-    ("001", "GuideIssuer"): "The file is 附件4 of a notice; the attachment itself names no issuing authority.",
+    ("001", "GuideIssuer"): "The file is 附件4 of a notice; the attachment itself names no issuing authority "
+    "(a Warning: the notice that carries it does; validate --issuer supplies it).",
     ("001", "GuideContactOffice"): "The attachment gives no 联系方式: no office, person or phone appears in the text.",
-    ("002", "GuideIssuer"): "The national guide text as given names no issuing authority (科技部 or otherwise).",
+    ("002", "GuideIssuer"): "The national guide text as given names no issuing authority (科技部 or otherwise); "
+    "a Warning, which validate --issuer answers.",
     ("002", "GuideContactOffice"): "No 联系人 / 联系电话 / accepting office appears anywhere in the 9,409 lines.",
     ("002", "DeclaredDirectionCount"): "常见多发病防治研究 says 拟启动 22 个方向 (L4580) but publishes 17 directions "
     "1.1–4.x. (基础科研条件与重大科学仪器设备研发 is not flagged: it declares 39 projects plus, 此外, young-scientist "
     "projects, and publishes 42 directions of which 3 are young-scientist directions.)",
     ("002", "DirectionMeasurable"): "Each of these directions says only 考核指标：由申报单位自主设定 (set by the "
     "applicant), so the guide states no measurable indicator.",
-    ("003", "DirectionIndicator"): "The 2019 济南 plan is a 编制指南: its items are support areas and programme "
-    "descriptions (支持重点/申报要求/申报时间/责任部门), never with 考核指标.",
-    ("003", "DirectionResearchContent"): "Same items: none is given a 研究内容 section.",
+    ("003", "DirectionIndicator"): "The 2019 济南 plan is a 编制指南 whose 57 directions are support areas described "
+    "in one paragraph each — the 45 items under 三、支持领域 and the 12 topics its programmes list under 支持重点 "
+    "(（1）健康养老领域。…, the --重点病种… bullets, 乡村振兴's （1）（2）) — never with 考核指标. Its programmes "
+    "(专项 with 支持重点/申报要求/责任部门 sections, and the framework list of them) are not directions and are not "
+    "listed.",
+    ("003", "DirectionResearchContent"): "Same 57 directions: none is given a 研究内容 section.",
     ("004", "DirectionIndicator"): "Direction 1001 国家医学中心建设支撑项目 (L110) has one descriptive paragraph and, "
     "unlike 2001–2022, no 考核指标.",
     ("004", "DirectionResearchContent"): "Direction 1001 has no 研发内容 section; its paragraph is a description of "

@@ -98,6 +98,13 @@ def test_shanxi_2017_document_and_sectors():
     industry = by_title(o, "工业方面")
     fields = [n.title for n in o.nodes if n.parent == industry.id]
     assert fields == ["先进制造领域", "新材料领域", "信息领域", "能源领域", "现代服务业领域", "生物医药领域"]
+    # L232, L247: （四）中药产业 and （六）重大医疗器械 stand among 社会发展方面's groupings and say
+    # 该专项共支持研发项目N项: programmes publishing no directions (they were typed as directions
+    # before issue 11, and reported as lacking 研究内容/考核指标)
+    assert by_title(o, "中药产业").kind == "programme" and by_title(o, "重大医疗器械").kind == "programme"
+    # the catch-all 其他 items (L115, L244, L289) fund "other directions" and stay directions
+    assert [n.kind for n in o.nodes if n.title == "其他"] == ["direction", "direction", "direction"]
+    assert len(directions(o)) == 47  # 49 before issue 11, less the two 专项
 
 
 def test_shanxi_2017_direction_with_subdirections_and_indicators():
@@ -247,6 +254,33 @@ def test_jinan_fields_directions_and_programmes():
     assert by_title(o, "基础研究科学专项").kind == "programme"
     attachments = [n.number for n in o.nodes if (n.number or "").startswith("附件")]
     assert attachments == [f"附件{i}" for i in range(1, 8)]
+
+
+def test_jinan_57_directions_and_its_programmes():
+    o = outline("003")
+    # 45 support areas under 三、支持领域 (L54-L114) and 12 topics listed under the programmes'
+    # 支持重点: 社会民生专项 （1）–（5）…领域 (L173-L177), 临床医疗科技专项 （1）支持临床医学研究中心建设
+    # (L191) and the four --bullets under （2） (L201-L207), 乡村振兴专项 （1）（2） (L236-L237).
+    # Before issue 11 the 12 topics were missed and 19 programmes counted instead (57 - 12 + 19 = 64).
+    dirs = directions(o)
+    assert len(dirs) == 57
+    support = by_title(o, "支持领域")
+    in_support = [d for d in dirs if o.node(d.parent).parent == support.id]
+    assert len(in_support) == 45
+    topics = [d.title for d in dirs if d not in in_support]
+    assert topics == ["健康养老领域", "生态环境领域", "公共安全领域", "公共服务领域", "文化科技领域",
+                      "支持临床医学研究中心建设", "重点病种的规范化诊疗技术", "公共卫生及应急关键技术防治研究",
+                      "基层适宜卫生技术转化应用", "优生优育关键技术", "济南市农业特色产业",
+                      "区县、街镇优势农业特色产业结合当地实际情况由区县科技部门确定"]
+    # （2）支持临床医疗科技专项项目 groups its four bullet topics
+    assert by_title(o, "支持临床医疗科技专项项目").kind == "field"
+    # programmes described by 支持重点/申报要求/责任部门, and the framework (L24-L53) that lists them
+    for title in ("乡村振兴专项（科技特派员示范基地）", "众创空间与孵化器建设", "重大技术创新服务平台建设",
+                  "中小微企业创新券", "高校院所科研人员服务济南企业活动", "企业研发投入引导",
+                  "科技成果国际对接交流活动补助资金"):
+        assert {n.kind for n in o.nodes if n.title == title} == {"programme"}, title
+    # 1.申报对象和条件 (L323) is a section of its programme, not a node
+    assert not [n for n in o.nodes if n.title == "申报对象和条件"]
 
 
 def test_jinan_responsible_offices_with_split_phone_numbers():

@@ -157,7 +157,9 @@ def test_notice_without_directions_is_an_empty_outline_with_a_warning():
     notice = "关于转发科技部有关通知的通知\n各有关单位：\n现将有关通知转发给你们，请遵照执行。\n特此通知。\n某省科学技术厅\n2024年3月1日"
     o = outline_text(notice)
     assert not [n for n in o.nodes if n.kind in ("direction", "subdirection")]
-    assert o.warnings and "no research directions" in o.warnings[0]
+    # it forwards another body's call (转发): a forwarding notice, said so plainly
+    assert o.document_kind == "forwarding_notice"
+    assert o.warnings and "publishes no directions" in o.warnings[0]
     assert o.coverage.ratio == 1.0
 
 

@@ -107,7 +107,9 @@ def test_a_duplicated_guide_code_in_an_rdf_draft_is_reported_once_at_the_second_
 def test_jiangsu_seed_report_text(capsys):
     code, out, err = run_cli(capsys, str(JIANGSU))
     assert code == 1  # 1001 has neither 研发内容 nor 考核指标
-    assert "== 一、国家医学中心建设支撑项目" in out
+    # what to fix leads, grouped by problem; each line names the direction by code and title and its section
+    assert out.index("== 违规 2（须修改）") < out.index("-- 研究方向缺少“考核指标” (DirectionIndicator, 1)")
+    assert "〔一、国家医学中心建设支撑项目〕" in out
     assert "[违规] L110-112 1001 国家医学中心建设支撑项目: 研究方向缺少“考核指标”" in out
     assert "「1001 国家医学中心建设支撑项目" in out
     assert out.rstrip().endswith("合计：违规 2，警告 0，提示 0（不符合）")
@@ -210,3 +212,57 @@ def test_empty_guide_exits_2(tmp_path, capsys):
 def test_directory_is_a_usage_error(tmp_path, capsys):
     code, _, err = run_cli(capsys, str(tmp_path))
     assert code == 2 and "is a directory" in err
+
+
+DRAFT = """2026年度某某重点研发计划项目申报指南（征求意见稿）
+一、支持方向
+1.智能传感器关键技术
+研究内容：研究高灵敏度传感芯片。
+考核指标：灵敏度不低于95%，申请发明专利不少于3项。
+联系方式：高新技术处，联系人：王工，联系电话：0351-4046601
+"""
+
+
+def _draft(tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_text(DRAFT, encoding="utf-8")
+    return path
+
+
+def test_a_draft_naming_no_issuer_or_jurisdiction_gets_warnings_not_violations(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, str(_draft(tmp_path)), "--format", "json")
+    data = json.loads(out)
+    shapes = {(f["severity"], f["shape"]) for f in data["findings"] if f["severity"] != "Info"}
+    assert shapes == {("Warning", "GuideIssuer"), ("Warning", "GuideJurisdiction")}
+    assert code == 0 and data["conforms"]
+    issuer = next(f for f in data["findings"] if f["shape"] == "GuideIssuer")
+    assert "--issuer" in issuer["messages"]["zh"] and "--issuer" in issuer["messages"]["en"]
+
+
+def test_the_officer_supplies_issuer_and_jurisdiction(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, str(_draft(tmp_path)), "--format", "json",
+                           "--issuer", "某某省科学技术厅", "--jurisdiction", "山西省")
+    data = json.loads(out)
+    assert [f for f in data["findings"] if f["severity"] != "Info"] == []
+    assert code == 0
+    # the supplied issuer is no text of the guide, so it is not asked for source lines
+    result = validate(_draft(tmp_path), issuer="某某省科学技术厅", jurisdiction="山西省")
+    assert not [f for f in result.report.findings if f.shape == "IssuerTracedToSpan"]
+    assert "/guide/cn-sx/2026/" in result.report.guides[0]["iri"]  # 山西省 as the guide's jurisdiction
+
+
+def test_the_text_wins_over_a_supplied_issuer(tmp_path):
+    from guidegraph.ingest.pipeline import outline_file
+
+    outline = outline_file(SEEDS["004"])
+    result = validate(outline, issuer="别的机关")
+    assert not [f for f in result.report.findings if f.shape == "GuideIssuer"]
+    assert outline.issuers == ["江苏省科学技术厅", "江苏省财政厅", "江苏省卫生健康委员会"]
+
+
+def test_supplying_an_issuer_for_rdf_is_a_usage_error(capsys, tmp_path):
+    ttl = tmp_path / "g.ttl"
+    assert main(["ingest", str(JIANGSU), "-o", str(ttl), "--no-progress"]) == 0
+    capsys.readouterr()
+    code, out, err = run_cli(capsys, str(ttl), "--issuer", "某厅")
+    assert code == 2 and out == "" and "not for RDF" in err

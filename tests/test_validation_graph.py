@@ -13,9 +13,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef, Variable
 from rdflib.namespace import RDF, XSD
 
 from guidegraph.corpus import seed_paths
-from guidegraph.oxigraph_graph import OxigraphQueryGraph
-from guidegraph.triple_index_store import TripleIndexStore
-from guidegraph.validation import _from_path
+from guidegraph.validation.oxigraph_graph import OxigraphQueryGraph
+from guidegraph.validation.triple_index_store import TripleIndexStore
+from guidegraph.validation.validate import _from_path
 
 EX = Namespace("https://example.org/")
 
@@ -138,7 +138,7 @@ def test_mirror_follows_changes():
 
 # ---------------------------------------------------------------- mirror limited to what constraints read
 
-from guidegraph.sparql_predicates import predicates_read  # noqa: E402
+from guidegraph.validation.sparql_predicates import predicates_read  # noqa: E402
 
 GG_PREFIX = "PREFIX gg: <https://w3id.org/guidegraph/ontology#>\n"
 
@@ -168,7 +168,7 @@ def test_a_query_that_may_read_any_predicate_means_mirror_everything(query):
 def _findings_with(mirror_predicates, graph):
     from pyshacl import validate as shacl_validate
 
-    from guidegraph.validation import _cached_shapes
+    from guidegraph.validation.validate import _cached_shapes
 
     copy = OxigraphQueryGraph(store=TripleIndexStore(), mirror_predicates=mirror_predicates)
     for triple in graph:
@@ -182,7 +182,7 @@ def _findings_with(mirror_predicates, graph):
 
 @pytest.mark.parametrize("seed", [p.name for p in seed_paths()])
 def test_the_limited_mirror_finds_exactly_what_the_full_mirror_finds(seed):
-    from guidegraph.validation import _constraint_predicates
+    from guidegraph.validation.validate import _constraint_predicates
 
     limited = _constraint_predicates()
     assert limited is not None  # the shipped constraints name their predicates
@@ -193,7 +193,7 @@ def test_the_limited_mirror_finds_exactly_what_the_full_mirror_finds(seed):
 
 def test_the_comparison_would_notice_a_missing_predicate():
     from guidegraph.namespaces import GG
-    from guidegraph.validation import _constraint_predicates
+    from guidegraph.validation.validate import _constraint_predicates
 
     graph = _from_path(next(p for p in seed_paths() if p.name.startswith("002"))).graph
     too_few = _constraint_predicates() - {GG.parentNode}
@@ -206,7 +206,7 @@ def test_stock_pyshacl_on_rdflib_finds_the_same(seed):
     engine), they report what guidegraph's pyoxigraph-backed validation reports."""
     from pyshacl import validate as shacl_validate
 
-    from guidegraph.validation import _cached_shapes
+    from guidegraph.validation.validate import _cached_shapes
 
     graph = _from_path(next(p for p in seed_paths() if p.name.startswith(seed))).graph
     plain = Graph()

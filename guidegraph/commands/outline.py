@@ -38,6 +38,11 @@ def run(args) -> int:
 def render_tree(outline: Outline) -> str:
     """A readable tree: kind, number, title, tags, indicator counts, source lines."""
     out = [f"{outline.title or outline.source}  ({outline.year or '?'}, {(outline.jurisdiction or {}).get('name', '?')})"]
+    if outline.document_kind == "forwarding_notice":
+        out.append("  forwarding notice: publishes no directions of its own")
+    for key, count in outline.declared_counts.items():
+        where = f"  L{count['source'].start_line}" if count.get("source") else ""
+        out.append(f"  declares {key}: {count.get('value')}  「{count.get('text', '')}」{where}")
     depth: dict[str | None, int] = {None: -1}
     for n in outline.nodes:
         d = depth.get(n.parent, -1) + 1

@@ -12,21 +12,22 @@ import bisect
 import re
 from collections import Counter
 
-from guidegraph.ingest.model import Coverage, Indicator, Node, Outline, Span, Unassigned
-from guidegraph.ingest.parse.classify import classify, split_tags
-from guidegraph.ingest.parse.counts import parse_direction_count, parse_period, parse_project_count
+from guidegraph.ingest.model import LOST_OFFICE_REASON, Coverage, Indicator, Node, Outline, Span, TextBlock, Unassigned
+from guidegraph.ingest.parse.classify import classify, recognisable_direction, split_code, split_tags
+from guidegraph.ingest.parse.counts import parse_direction_count, parse_guide_counts, parse_period, parse_project_count
 from guidegraph.ingest.parse.dates import extract_deadlines
 from guidegraph.ingest.parse.docmeta import extract_doc_meta
 from guidegraph.ingest.parse.funding import parse_funding
 from guidegraph.ingest.parse.labels import match_label
 from guidegraph.ingest.parse.lines import BOOKMARK_RE, fold, logical_paragraphs
 from guidegraph.ingest.parse.markers import candidate_markers
-from guidegraph.ingest.parse.offices import extract_offices
+from guidegraph.ingest.parse.offices import extract_offices, lost_office_lines
 from guidegraph.ingest.parse.outline import OutlineBuilder
 from guidegraph.ingest.parse.quantities import parse_quantities
 from guidegraph.ingest.parse.statements import split_statements
 
 _YOUNG_RE = re.compile(r"青年科学家")
+_PER_PROJECT_COLUMN = re.compile(r"支持强度|支持金额|资助金额|资助强度|资助额度|支持额度")
 
 
 def starts_block(folded: str) -> bool:
@@ -43,6 +44,9 @@ def assemble(text: str, source: str) -> Outline:
 
     nodes = built.nodes
     for node in nodes:
+        title, code, rest = split_code(node.title)
+        if code and not node.code:
+            node.title, node.code = title + rest, code
         node.title, node.tags = split_tags(node.title)
     classify(nodes)
     for node in nodes:
@@ -61,20 +65,75 @@ def assemble(text: str, source: str) -> Outline:
         for name in ("intro", "research_content", "notes", "sections"):
             setattr(node, name, _filled(getattr(node, name)))
 
+    _guide_counts(outline, [n for n in nodes if n.id in built.part_nodes], locator)
     meta = extract_doc_meta(lines)
     outline.title, outline.subtitle, outline.year = meta.title, meta.subtitle, meta.year
     outline.jurisdiction, outline.issuers = meta.jurisdiction, list(meta.issuers)
     outline.doc_number, outline.issue_date = meta.doc_number, meta.issue_date
     outline.spans = dict(meta.spans)
     outline.deadlines = extract_deadlines(lines)
-    offices, _ = extract_offices(lines)
+    offices, consumed = extract_offices(lines)
     _scope_offices(offices, nodes)
     outline.offices = offices
 
+    if meta.forwarding:
+        _forwarding_notice(outline)
     outline.coverage = _coverage(text, paragraphs, built)
-    if not any(n.kind in ("direction", "subdirection") for n in nodes):
+    _uncount_lost_offices(outline, lines, lost_office_lines(lines, offices, consumed))
+    if outline.document_kind == "forwarding_notice":
+        outline.warnings.append("this document is a forwarding notice: it publishes no directions of its own "
+                                "(they are in the call it forwards); its deadlines and accepting offices are read")
+    elif not any(n.kind in ("direction", "subdirection") for n in outline.nodes):
         outline.warnings.append("no research directions recognised: the text may be a notice without a guide, or use a layout guidegraph does not know yet")
     return outline
+
+
+def _forwarding_notice(outline: Outline) -> None:
+    """A notice forwarding another body's call publishes no directions: its numbered parts are its sections.
+
+    Only when no item carries a direction's own content (研究内容/考核指标, a guide code):
+    a notice that forwards and also publishes directions keeps them.
+    """
+    if any(recognisable_direction(n) for n in outline.nodes if n.kind in ("direction", "subdirection")):
+        return
+    outline.document_kind = "forwarding_notice"
+    kept = []
+    for n in outline.nodes:
+        if n.kind in ("direction", "subdirection", "field", "category"):
+            heading = f"{n.number or ''}{n.title}".strip()
+            outline.sections.append(TextBlock(text=n.title, label=heading, number=n.number, source=n.source))
+            outline.sections.extend(b for b in n.intro + n.sections + n.notes if b.text.strip())
+        else:
+            kept.append(n)
+    ids = {n.id for n in kept}
+    for n in kept:
+        if n.parent not in ids:
+            n.parent = None
+    outline.nodes[:] = kept
+
+
+def _guide_counts(outline: Outline, parts: list[Node], locator: "LineLocator") -> None:
+    """Counts the guide declares as a whole: in its preamble, or said of the whole guide elsewhere.
+
+    ``parts`` are the nodes standing for the document (its title) or an
+    attachment; a count read off one is the guide's, not that node's: it is
+    checked against every direction once.
+    """
+    tops = parts
+    candidates = [(b, True) for b in outline.preamble]
+    candidates += [(b, False) for b in outline.sections + outline.notes + outline.requirements]
+    candidates += [(b, False) for n in tops for b in n.intro + n.sections + n.notes]
+    counts: dict = {}
+    for block, guide_wide in candidates:
+        for key, value in parse_guide_counts(block.text, guide_wide).items():
+            if key not in counts:
+                counts[key] = dict(value, source=locator.locate(value["text"], block.source))
+    declared = counts.get("directions")
+    if declared:
+        for n in tops:
+            if n.declared_direction_count == declared["value"] and any(declared["text"] in b.text for b in n.intro):
+                n.declared_direction_count = None
+    outline.declared_counts = counts
 
 
 def _filled(blocks: list) -> list:
@@ -100,6 +159,8 @@ def _fill_node(node: Node, locator: "LineLocator") -> None:
     for block in node.intro + node.sections + node.notes:
         for funding in parse_funding(block.text):
             funding.source = locator.locate(funding.text, block.source)
+            if funding.scope == "unspecified" and node.kind == "direction" and _PER_PROJECT_COLUMN.search(block.label):
+                funding.scope = "per_project"  # a direction's own 支持强度 (a table column) funds each project
             node.funding.append(funding)
     if node.kind == "programme":
         declared = parse_direction_count(prose)
@@ -151,6 +212,22 @@ def _scope_offices(offices, nodes: list[Node]) -> None:
 
 
 # ------------------------------------------------------------------ coverage
+
+
+def _uncount_lost_offices(outline: Outline, lines: list[str], lost: list[int]) -> None:
+    """An office-shaped line that fed no office is not read, whatever section holds its characters."""
+    listed = {n for u in outline.coverage.unassigned for n in range(u.start_line, u.end_line + 1)}
+    fresh = [n for n in lost if n not in listed]
+    if not fresh:
+        return
+    for n in fresh:
+        text = lines[n - 1].strip()
+        outline.coverage.unassigned.append(Unassigned(n, n, text, LOST_OFFICE_REASON))
+        outline.coverage.chars_assigned -= len(_visible(text))
+    outline.coverage.unassigned.sort(key=lambda u: (u.start_line, u.end_line))
+    where = ", ".join(f"L{n}" for n in fresh)
+    outline.warnings.append(f"{len(fresh)} office or contact line(s) gave no office ({where}): check who answers there")
+
 def _coverage(text: str, paragraphs, built) -> Coverage:
     """Count non-blank characters: held by the outline, or listed as unassigned with a reason.
 

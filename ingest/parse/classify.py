@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 
 from guidegraph.ingest.model import Node
+from guidegraph.ingest.parse.counts import parse_project_count
+from guidegraph.ingest.parse.labels import CONTAINER_RE, label_field
 
 PROGRAMME_RE = re.compile(r"(专项|计划|专项资金|基金)(申报指南|编制指南|项目指南|指南)?$|^《.*(专项|计划).*》$")
 FIELD_RE = re.compile(r"领域$")
@@ -23,6 +25,20 @@ CATEGORY_RE = re.compile(r"方面$")
 _TAG_PART_RE = re.compile(r"(类|项目|联动|委托|择优|试点|示范类|揭榜挂帅|赛马|部省联动)$")
 _TRAILING_PAREN_RE = re.compile(r"\s*[（(]([^（）()]{2,60})[）)]\s*$")
 _TAG_SPLIT_RE = re.compile(r"[、，,；;/／]\s*")
+
+
+_CODE_IN_TITLE_RE = re.compile(
+    r"\s*[（(]\s*(?:指南代码|指南编号|方向代码|代码|编号)\s*[:：]?\s*(?P<code>[A-Za-z0-9][A-Za-z0-9-]{2,20})"
+    r"\s*(?:[，,、；;]\s*(?P<rest>[^（）()]+))?[）)]\s*$")
+
+
+def split_code(title: str) -> tuple[str, str | None, str]:
+    """A guide code printed in brackets after the title: 'X（指南代码：TJ2503，基础研究类）' -> ('X', 'TJ2503', '（基础研究类）')."""
+    m = _CODE_IN_TITLE_RE.search(title)
+    if m is None:
+        return title, None, ""
+    rest = m.group("rest")
+    return title[: m.start()].rstrip(), m.group("code"), f"（{rest.strip()}）" if rest else ""
 
 
 def split_tags(title: str) -> tuple[str, list[str]]:
@@ -44,6 +60,32 @@ def has_content(node: Node) -> bool:
     return bool(node.research_content or node.indicators)
 
 
+# Labelled parts that make an item a programme when it has no research content:
+# what to support, who may apply, what to hand in, when, and which desk is responsible.
+_PROGRAMME_FIELDS = ("requirements", "materials", "schedule", "offices")
+_PROGRAMME_SUPPORT = ("支持重点", "重点支持", "支持内容", "支持对象")
+CATCH_ALL_RE = re.compile(r"^其[他它余](?:方向|领域|技术|项目|研究)?$")
+
+
+def has_programme_sections(node: Node) -> bool:
+    for block in node.sections + node.notes:
+        word = block.label.strip()
+        if word in _PROGRAMME_SUPPORT or label_field(word) in _PROGRAMME_FIELDS:
+            return True
+    return False
+
+
+def recognisable_direction(node: Node) -> bool:
+    """A direction by its own content: research content or indicators, a guide code, a 拟支持 count."""
+    if has_content(node) or node.code:
+        return True
+    for sentence in re.split(r"(?<=[。；;])", " ".join(b.text for b in node.intro)):
+        # "该专项共支持研发项目5项" counts a programme's projects, not a direction's
+        if parse_project_count(sentence) and not _PROGRAMME_SELF_RE.search(sentence):
+            return True
+    return False
+
+
 def classify(nodes: list[Node]) -> None:
     """Set ``kind`` on every node (in place); nodes come parents first."""
     children: dict[str | None, list[Node]] = {}
@@ -51,22 +93,45 @@ def classify(nodes: list[Node]) -> None:
         children.setdefault(n.parent, []).append(n)
     by_id = {n.id: n for n in nodes}
 
+    any_container = any(CONTAINER_RE.match(n.title.strip()) for n in nodes)
+
     def kind_of(n: Node) -> str:
         title = n.title.strip()
         if n.kind == "programme" or PROGRAMME_RE.search(title):
             return "programme"
-        if has_content(n):
-            return "direction"
+        if n.kind == "direction" or has_content(n) or n.code:
+            return "direction"  # (a topic the builder read from a programme's 支持重点 list is preset)
         if FIELD_RE.search(title):
             return "field"
         if CATEGORY_RE.search(title):
             return "category"
         kids = children.get(n.id, [])
-        if not kids:
+        if kids:
+            if has_programme_sections(n):
+                return "programme"  # a programme whose 支持重点 lists its topics
+            if n.parent is None and not _under_programme(n, by_id):
+                return "category"
+            return "field"
+        return leaf_kind(n)
+
+    def leaf_kind(n: Node) -> str:
+        """A leaf without content of its own: a direction only where the guide lists directions."""
+        if recognisable_direction(n):
+            return "direction"  # its own 拟支持 count says so
+        if has_programme_sections(n):
+            return "programme"  # 支持重点 / 申报要求 / 责任部门 ...: a programme described, not a topic
+        siblings = [k for k in children.get(n.parent, []) if k is not n]
+        groupings = [k for k in siblings if children.get(k.id)]
+        if groupings and len(groupings) * 2 >= len(siblings) and not CATCH_ALL_RE.match(n.title.strip()):
+            # a grouping like its siblings that publishes nothing below it (中药产业 next to 西医临床 …)
+            said = any(_says_programme(k) for k in [n, *siblings])
+            return "programme" if said else next((k.kind for k in groupings if k.kind), "field")
+        if _under_container(n, by_id) or not any_container:
             return "direction"
-        if n.parent is None and not _under_programme(n, by_id):
-            return "category"
-        return "field"
+        parent = by_id.get(n.parent) if n.parent else None
+        if (parent is not None and parent.kind == "programme") or any(k.kind == "programme" for k in siblings):
+            return "programme"  # an item in a list of programmes (a plan's framework)
+        return "category"
 
     for n in nodes:  # parents first, so a parent's kind is known
         n.kind = kind_of(n)
@@ -89,6 +154,22 @@ def classify(nodes: list[Node]) -> None:
         parent = by_id.get(n.parent) if n.parent else None
         if n.kind == "direction" and parent is not None and parent.kind in ("direction", "subdirection"):
             n.kind = "subdirection"
+
+
+_PROGRAMME_SELF_RE = re.compile(r"(?:本|该|此)(?:重点)?专项")
+
+
+def _says_programme(n: Node) -> bool:
+    return any(_PROGRAMME_SELF_RE.search(b.text) for b in n.intro)
+
+
+def _under_container(n: Node, by_id: dict[str, Node]) -> bool:
+    p = by_id.get(n.parent) if n.parent else None
+    while p is not None:
+        if CONTAINER_RE.match(p.title.strip()):
+            return True
+        p = by_id.get(p.parent) if p.parent else None
+    return False
 
 
 def _says_direction(n: Node) -> bool:

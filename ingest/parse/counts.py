@@ -45,7 +45,7 @@ COMPARATOR_WORDS = {"原则上不超过": "<=", "不超过": "<=", "不多于": 
 APPROXIMATE_WORDS = ("约", "左右")
 
 DIRECTION_RE = re.compile(
-    r"(?:拟启动|启动|拟部署|部署|拟支持|拟设置|拟设立|设置|拟立项|共设)" + _COMPARATOR + _RANGE
+    r"(?:拟启动|启动|拟部署|部署|拟支持|拟设置|拟设立|设置|拟立项|共设|中的)" + _COMPARATOR + _RANGE
     + r"个(?P<label>[\u4e00-\u9fff]{0,10}?)(?P<noun>方向|项目|任务|课题)"
 )
 # Modifiers that still name the programme's own directions ("重点任务", "研究方向").
@@ -114,6 +114,8 @@ def parse_direction_count(text: str) -> dict[str, Any] | None:
         if _PER_DIRECTION.search(compact, sentence_start, m.start()):
             continue
         label = m.group("label")
+        if compact.startswith("中的", m.end()) or compact.startswith("中", m.end()):
+            continue  # "3个任务中的6个研究方向": the directions are counted next
         if "青年" in label:
             young = young or entry
         elif label in GENERIC_LABELS:
@@ -148,3 +150,42 @@ def parse_period(text: str) -> dict[str, Any] | None:
             entry["comparator"] = "<="
         return dict(entry, unit=m.group("unit"), approximate=post == "左右" or m.group("cmp") == "约")
     return None
+
+
+FIELD_COUNT_RE = re.compile(r"(?:共设|共有|共|涉及|包括|覆盖|分为|围绕|设置|设立|设)" + _COMPARATOR + _RANGE
+                            + r"个(?:重点|技术|研究)?(?P<noun>领域|方面|板块|专题)")
+# Only directions are checked against the outline: a guide funding "30个项目" may fund several per direction.
+_GUIDE_VERB = r"(?:拟启动|启动|拟部署|部署|拟支持|支持|拟设置|设置|拟设立|设立|拟立项|立项|共设|发布|涉及|包括|共|设|中的|[、，,])(?:立项)?(?:支持)?"
+GUIDE_DIRECTION_RE = re.compile(_GUIDE_VERB + _COMPARATOR + _RANGE + r"个(?P<label>重点|研究|指南|技术|重点研究|重点支持)?方向")
+GUIDE_PROJECT_RE = re.compile(_GUIDE_VERB + _COMPARATOR + _RANGE + r"(?:个|项)(?:重点|研发|科技)?项目")
+# Wording that speaks of the guide as a whole ("本指南共涉及…", "本批拟支持…").
+GUIDE_WIDE_RE = re.compile(r"本指南|本次指南|本批|本次|本年度|今年|年度指南|指南共|共涉及|全年")
+
+
+def parse_guide_counts(text: str, guide_wide: bool = False) -> dict[str, dict[str, Any]]:
+    """What a guide as a whole declares: {"directions": {...}, "fields": {...}}.
+
+    ``guide_wide`` says the text is the guide's own overview (its preamble);
+    elsewhere a sentence must speak of the whole guide (本指南/本批…) to count.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    if not text or "个" not in text:
+        return out
+    for sentence in re.split(r"(?<=[。；;！!])", text):
+        if not (guide_wide or GUIDE_WIDE_RE.search(sentence)):
+            continue
+        if "directions" not in out:
+            for m, entry, compact in _counts(GUIDE_DIRECTION_RE, sentence):
+                if _PER_DIRECTION.search(compact, 0, m.start()):
+                    continue
+                out["directions"] = dict(entry, unit=(m.group("label") or "") + "方向")
+                break
+        if "projects" not in out:
+            for m, entry, _ in _counts(GUIDE_PROJECT_RE, sentence):
+                out["projects"] = dict(entry, unit="项目")
+                break
+        if "fields" not in out:
+            for m, entry, _ in _counts(FIELD_COUNT_RE, sentence):
+                out["fields"] = dict(entry, unit=m.group("noun"))
+                break
+    return out

@@ -345,6 +345,9 @@ def _yearless_dates(text: str, folded: str, printed: list[DateMatch]) -> list[Da
     return out
 
 
+_WRAPPED_TIME = re.compile(r"(\d{1,2}\s*日)([ \t]*\n(?:[ \t]*\n)?[ \t]*)(?=\d{1,2}\s*[:：]\s*\d{2})")
+
+
 def extract_deadlines(lines: list[str]) -> list[Deadline]:
     """Deadlines and application-window starts the guide announces.
 
@@ -353,7 +356,9 @@ def extract_deadlines(lines: list[str]) -> list[Deadline]:
     a deadline). Birth-date limits, issue dates and dates inside cited titles
     are skipped.
     """
-    text = "\n".join(lines)
+    # A time wrapped onto the next line ("…3月28日" / "17:00，") is read with its date: the
+    # line break between them becomes spaces of the same length, so offsets stay put.
+    text = _WRAPPED_TIME.sub(lambda m: m.group(1) + " " * len(m.group(2)), "\n".join(lines))
     folded = fold_width(text)
     starts = line_starts(lines)
     width = _page_width(lines)

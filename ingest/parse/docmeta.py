@@ -37,7 +37,7 @@ _DOC_NUMBER = re.compile(
 )
 _ATTACHMENT = re.compile(r"^\s*(?:-\s*)?附\s*件\s*[:：]?\s*[\d一二三四五六七八九十]*\s*$")
 _NOTICE = re.compile(r"关于.*(?:通知|公告|通告)$|关于(?:印发|发布|组织|开展|做好|征集)")
-_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．]\s*\S)")
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．]\s*\S|[IVX]+\s*[.．、]\s*\S)")
 _TERMINAL = "。；;：:，,！？!?"
 _CJK = r"\u4e00-\u9fff"
 
@@ -56,6 +56,7 @@ class DocMeta:
     issue_date: str | None = None
     notice_title: str | None = None
     title_inferred: bool = False  # built from a "现发布…申报指南" sentence, not printed as a title
+    forwarding: bool = False  # the notice forwards another body's call (关于转发…)
     consumed_lines: set[int] = field(default_factory=set)
     spans: dict[str, Span] = field(default_factory=dict)
 
@@ -128,11 +129,29 @@ def _header(lines: list[str], meta: DocMeta, starts: list[int]) -> int:
     return pos
 
 
+_ISSUER_BEFORE = re.compile(rf"^(?P<issuers>[{_CJK}（）、]{{4,60}}?(?:厅|局|委员会|委|部|办公室|政府|院))(?=关于)")
+
+
+def _notice_issuers(lines: list[str], pos: int) -> tuple[list[str], int] | None:
+    """Issuers named at the head of the notice title line, and that line's index."""
+    for i in _nonblank(lines, pos, pos + 60)[:8]:
+        by = _ISSUER_BEFORE.match(lines[i].strip())
+        if by:
+            issuers = [x for part in re.split(r"[、，,]", by.group("issuers")) for x in _split_issuers(part) if x]
+            if issuers and all(_is_org(x) for x in issuers):
+                return issuers, i
+            return None
+    return None
+
+
 def _notice_title(lines: list[str], pos: int) -> tuple[str, int, int] | None:
     """"关于印发《…》的通知", joined when wrapped: (text, first, last line index)."""
     idx = _nonblank(lines, pos, pos + 60)[:8]
     for n, i in enumerate(idx):
         text = lines[i].strip()
+        by = _ISSUER_BEFORE.match(text)
+        if by:
+            text = text[by.end("issuers"):]  # "浙江省科学技术厅关于发布…的通知": the issuer, then the title
         if not text.startswith("关于") or len(text) > 120:
             continue
         last, joined = i, text
@@ -158,12 +177,16 @@ def _guide_name(notice: str) -> str:
     return core if re.search(r"指南|计划|专项|项目", core) and len(core) >= 4 else notice
 
 
+_ENGLISH_AFTER = re.compile(r"(?<=[\u4e00-\u9fff》）])\s+(?=[A-Za-z0-9 ,&'’:–-]*[A-Za-z]{3})[A-Z0-9][A-Za-z0-9 ,&'’:–-]{6,}$")
+
+
 def _title_block(lines: list[str], pos: int) -> tuple[list[int], int | None]:
     """Short title-like lines on top (skipping 附件 markers); and a bracketed subtitle line."""
     block: list[int] = []
     subtitle = None
     for i in _nonblank(lines, pos, pos + 40):
         raw = re.sub(r"^\[bookmark:[^\]]*\]\s*", "", lines[i].strip())
+        raw = _ENGLISH_AFTER.sub("", raw)  # a bilingual title: the Chinese before its translation
         if not block and (_ATTACHMENT.match(raw) or not raw):
             continue
         if re.fullmatch(r"[(（][^()（）]+[)）]", raw) and block:
@@ -212,7 +235,7 @@ def _city_in(text: str) -> tuple[str, str] | None:
     if county and plausible(county.group("c")) and not re.search(r"地区|园区|新区|高新区|开发区|示范区|片区|区域", county.group("c") + text[county.end():county.end() + 1]):
         return county.group("c"), "county"
     city = re.match(rf"^(?P<c>[{_CJK}]{{2,4}}?(?:市|州|盟))(?=[{_CJK}\d（(])", text)
-    if city and plausible(city.group("c")) and not re.search(r"城市|都市", city.group("c")):
+    if city and plausible(city.group("c")) and not re.fullmatch(r"(?:智慧|新型|现代|国际|未来|大|新)?(?:城市|都市)", city.group("c")):
         return city.group("c"), "municipal"
     return None
 
@@ -242,6 +265,24 @@ def _jurisdiction(meta: DocMeta, head_text: str) -> dict[str, Any] | None:
         return {"name": "国家", "level": "national"}
     province = _province_in(head_text)
     return {"name": province, "level": "provincial"} if province else None
+
+
+# "现将《…通知》转发给你们": the notice relays another body's call.
+_FORWARDS = re.compile(r"现将[^。]{2,120}?转发|特此转发|予以转发")
+
+
+def _issuers_jurisdiction(issuers: list[str]) -> dict[str, Any] | None:
+    """Where a forwarding notice comes from: its own issuers, not the call it forwards."""
+    for issuer in issuers:
+        if _NATIONAL.search(issuer):
+            return {"name": "国家", "level": "national"}
+        local = _city_in(re.sub(r"^.*?(?:省|自治区)", "", issuer))
+        if local:
+            return {"name": local[0], "level": local[1]}
+        province = _province_in(issuer)
+        if province:
+            return {"name": province, "level": "provincial"}
+    return None
 
 
 def _signature(lines: list[str], meta: DocMeta, starts: list[int], after: int) -> None:
@@ -278,7 +319,8 @@ def extract_doc_meta(lines: list[str]) -> DocMeta:
         return meta
     starts = line_starts(lines)
     pos = _header(lines, meta, starts)
-    notice = _notice_title(lines, pos)
+    # the title may stand above the 文号 line (浙科发〔2024〕17号 under it)
+    notice = _notice_title(lines, pos) or (_notice_title(lines, 0) if pos else None)
     body_from = pos
     if notice:
         text, first, last = notice
@@ -287,11 +329,20 @@ def extract_doc_meta(lines: list[str]) -> DocMeta:
         meta.spans["notice_title"] = _span(starts, lines, first, last)
         meta.title = _guide_name(text)
         meta.spans["title"] = meta.spans["notice_title"]
-        body_from = last + 1
+        body_from = max(last + 1, pos)
+        named = _notice_issuers(lines, first)
+        if named and not meta.issuers:
+            meta.issuers = named[0]
+            meta.spans["issuers"] = _span(starts, lines, named[1], named[1])
     if meta.title is None:
         block, sub = _title_block(lines, pos)
+        if not block and pos:
+            # the title above the 文号 line: the lines before what the header read
+            block, sub = _title_block(lines, 0)
+            block = [i for i in block if i + 1 not in meta.consumed_lines and i < pos]
+            sub = sub if sub is not None and sub < pos and sub + 1 not in meta.consumed_lines else None
         if block:
-            meta.title = tidy("".join(lines[i].strip() for i in block))
+            meta.title = tidy("".join(_ENGLISH_AFTER.sub("", lines[i].strip()) for i in block))
             meta.consumed_lines.update(i + 1 for i in block)
             meta.spans["title"] = _span(starts, lines, block[0], block[-1])
             body_from = block[-1] + 1
@@ -309,8 +360,32 @@ def extract_doc_meta(lines: list[str]) -> DocMeta:
     elif meta.doc_number:
         meta.year = int(re.search(r"〔(\d{4})〕", meta.doc_number).group(1))
     head_text = re.sub(r"\s+", "", "".join(lines[:80]))
-    meta.jurisdiction = _jurisdiction(meta, head_text)
+    meta.forwarding = bool(re.search(r"转发", meta.notice_title or "")) or bool(_FORWARDS.search(head_text[:600]))
+    if meta.forwarding and meta.notice_title and "转发" in meta.notice_title:
+        meta.title = meta.notice_title  # its own title (关于转发《…》的通知), not the title of the call it relays
+    meta.jurisdiction = (_issuers_jurisdiction(meta.issuers) if meta.forwarding else None) or _jurisdiction(meta, head_text)
     _signature(lines, meta, starts, body_from)
     if meta.year is None and meta.issue_date:
         meta.year = int(meta.issue_date[:4])
     return meta
+
+
+def jurisdiction_named(name: str) -> dict[str, Any]:
+    """The jurisdiction an officer names (山西省, 济南市, 国家): its level read from the name."""
+    name = name.strip()
+    if re.fullmatch(r"国家|全国|中国|中华人民共和国|科技部", name):
+        return {"name": "国家", "level": "national"}
+    for full, short, _ in PROVINCES:
+        if name in (full, short):
+            return {"name": full, "level": "provincial"}
+    local = _city_in(name + "（")
+    if local and local[0] == name:
+        return {"name": name, "level": local[1]}
+    level = None
+    if re.search(r"(县|旗|区)$", name):
+        level = "county"
+    elif re.search(r"(市|州|盟)$", name):
+        level = "municipal"
+    elif re.search(r"(省|自治区)$", name):
+        level = "provincial"
+    return {"name": name, "level": level}

@@ -78,6 +78,7 @@ class Para:
     lines: list[PhysicalLine]
     attachment: int | None = None  # set on a bare 附件N line
     depth: int | None = None  # open brackets at the end of text, kept as lines are joined
+    cells: list[str] | None = None  # a table row (cells tab-separated by the reader): its cells
     _folded: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -171,6 +172,12 @@ def logical_paragraphs(text: str, starts_block) -> Paragraphs:
             paras.append(Para(raw.strip(), [line], attachment=int(m.group(1))))
             blank_since = False
             continue
+        cells = _table_cells(raw)
+        if cells is not None:
+            flush()  # a table row is a paragraph of its own, cell by cell
+            paras.append(Para(" ".join(c for c in cells if c), [line], cells=cells))
+            blank_since = False
+            continue
         cleaned = clean_inline(raw)
         for bm in BOOKMARK_RE.findall(raw):
             noise.append(Noise(line.number, bm, "Word bookmark artefact"))
@@ -187,6 +194,14 @@ def logical_paragraphs(text: str, starts_block) -> Paragraphs:
         blank_since = False
     flush()
     return Paragraphs(paras, noise, width)
+
+
+def _table_cells(raw: str) -> list[str] | None:
+    """The cells of a table row as the readers write it (tab-separated), if ``raw`` is one."""
+    if "\t" not in raw or BOOKMARK_RE.search(raw):
+        return None
+    cells = [clean_inline(c) for c in raw.split("\t")]
+    return cells if sum(1 for c in cells if c) >= 2 else None
 
 
 def _depth(para: "Para") -> int:
@@ -224,7 +239,12 @@ def _continues(current: Para, nxt: str, width: int | None, blank_since: bool, st
         return False  # a short last line ends its paragraph in a wrapped document
     # Paragraph-per-line documents: a sentence cut without punctuation goes on
     # (page breaks in PDF/Word exports); a title-like line stands alone.
+    if blank_since and _HEADING_LIKE_RE.match(nxt):
+        return False  # "专项二　民生科技专项" after a blank line is a heading, not the rest of a sentence
     return _sentence_like(prev) and not (blank_since and len(last_line) < 15)
+
+
+_HEADING_LIKE_RE = re.compile(r"^[^，,。；;：:、！？!?]{2,16}(?:方面|领域|专项|计划|板块|部分)$")
 
 
 def _sentence_like(text: str) -> bool:

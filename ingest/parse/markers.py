@@ -46,7 +46,23 @@ _PATTERNS = (
     ("ar-paren", re.compile(r"^[(]\s*(\d{1,2})\s*[)]\s*[、.]?\s*(.*)$")),
     ("ar-half", re.compile(r"^(\d{1,2})\s*[)]\s*(.*)$")),
     ("circled", re.compile(rf"^([{CIRCLED}])\s*(.*)$")),
+    # bilingual guides: I. / II. and A. / B.
+    ("roman", re.compile(r"^((?=[IVX])X{0,3}(?:IX|IV|V?I{0,3}))\s*[.．、]\s*(.*)$")),
+    ("letter", re.compile(r"^([A-Z])\s*[.．、]\s*(?=[^\x00-\x7f]|[A-Z][a-z])(.*)$")),
+    # worded numbers: 专题一：海洋装备, 方向1：…, 任务2、…
+    ("word", re.compile(rf"^((?:专题|方向|任务|课题|板块)\s*(?:[{CN_DIGITS}]{{1,3}}|\d{{1,2}}))\s*[：:、.．]\s*(.*)$")),
+    # 第一部分 总体要求 / 第二章 …
+    ("part", re.compile(rf"^(第\s*[{CN_DIGITS}]{{1,3}}\s*(?:部分|章|篇))\s*[：:、.．]?\s*(.*)$")),
 )
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman_value(text: str) -> int:
+    total = 0
+    for a, b in zip(text, text[1:] + " "):
+        v = _ROMAN[a]
+        total += -v if b in _ROMAN and _ROMAN[b] > v else v
+    return total
 
 
 def match_marker(folded: str) -> Marker | None:
@@ -90,6 +106,24 @@ def candidate_markers(folded: str) -> list[Marker]:
             continue
         if style == "circled":
             found.append(Marker("circled", CIRCLED.index(raw) + 1, raw, rest, (), head))
+            continue
+        if style == "roman":
+            if raw:
+                found.append(Marker("roman", _roman_value(raw), printed, rest, (), head))
+            continue
+        if style == "letter":
+            found.append(Marker("letter", ord(raw) - 64, printed, rest, (), head))
+            continue
+        if style == "part":
+            value = cn_small_number(re.sub(r"[第部分章篇\s]", "", raw))
+            if value:
+                found.append(Marker("word:第部分", value, re.sub(r"\s+", "", raw), rest, (), head))
+            continue
+        if style == "word":
+            word, digits = raw[:2], raw[2:].strip()
+            value = int(digits) if digits.isdigit() else cn_small_number(digits)
+            if value:
+                found.append(Marker(f"word:{word}", value, raw, rest, (), head))
             continue
         value = int(raw)
         if value != 0:

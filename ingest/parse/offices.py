@@ -24,17 +24,19 @@ from guidegraph.ingest.parse.contacts import (
     person_names,
 )
 from guidegraph.ingest.parse.dates import fold_width, line_starts
+from guidegraph.ingest.parse.lines import PAGE_MARKER_RE
+from guidegraph.ingest.parse.reflow import reflow_contacts
 
 ROLE_PRIORITY = {"accepting": 0, "responsible": 1, "contact": 2}
 
-_MARKER = r"(?:[-•·●]\s*)?(?:\d+\s*[.、．]\s*|[(（][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+\s*、\s*)?"
+_MARKER = r"(?:[-•·●]\s*)?(?:\d+\s*[.、．]\s*|[(（][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+\s*、\s*|[IVX]+\s*[.、．]\s*)?"
 _ROLE_WORDS = [
     ("accepting", r"受理(?:单位|部门|处室|机构|地点|窗口|中心)"),
     ("responsible", r"(?:责任|主管|业务|归口|牵头)(?:部门|处室|单位)|业务主管处室|项目管理处室"),
-    ("contact", r"联系方式|联系人(?:及联系方式|及电话)?|联系电话|咨询电话|咨询方式|联系单位|咨询单位|业务咨询|(?:系统|平台)?技术支持"),
+    ("contact", r"联系方式|联系人(?:及联系方式|及电话)?|联系电话|咨询电话|咨询方式|联系单位|咨询单位|业务咨询|技术咨询|政策咨询|(?:系统|平台)?技术支持|(?:项目管理)?专业机构"),
 ]
 _OFFICE_LABEL = re.compile(
-    rf"^\s*{_MARKER}(?:业务|项目|申报|材料)?(?P<label>{'|'.join(f'(?P<{r}>{w})' for r, w in _ROLE_WORDS)})"
+    rf"^\s*{_MARKER}(?:各?专项的?|业务|项目|申报|材料)?(?P<label>{'|'.join(f'(?P<{r}>{w})' for r, w in _ROLE_WORDS)})"
     r"(?P<tail>\s*(?:和|及|与)[\u4e00-\u9fff]{2,6})?\s*(?:[:：]|为|是|$|\s)"
 )
 _SUB_LABEL = re.compile(
@@ -63,6 +65,12 @@ _GENERIC_HEADING = re.compile(
 _HEADING_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十]+[)）])\s*(?P<title>.+)$")
 _LOWER_MARK = re.compile(r"^\s*(?:\d+\s*[.、．]|[(（]\d+[)）]|[①-⑳]|[-—•·●■]|附件)")
 _TERMINAL = "。；;：:，,"
+_SUPPORT_DESK = re.compile(r"^\s*(?P<desk>[\u4e00-\u9fff]{0,6}(?:技术支持|技术咨询|业务咨询|政策咨询))\s*(?:电话)?\s*[:：]")
+# A contact desk per field: "先进制造领域：省科技厅高新技术处", "2.生物医药方面（社会发展科技处）".
+_FIELD_DESK = re.compile(
+    rf"^\s*{_MARKER}(?P<field>[\u4e00-\u9fff、和及与]{{2,24}}?(?:领域|方面|类|专项|方向|板块|产业))"
+    r"(?:项目)?\s*(?:[:：]|[(（]|由|\s)\s*(?P<rest>.+)$"
+)
 
 
 def office_id(name: str) -> str:
@@ -90,7 +98,7 @@ class _Mention:
 def _leading_org(text: str) -> tuple[str | None, str]:
     """An office name at the start of ``text`` and what follows it."""
     text = text.strip()
-    cut = re.search(r"[\s，,；;:：。、\d]", text)
+    cut = re.search(r"[\s，,；;:：。、]|\d(?!\d*[\u4e00-\u9fff])", text)  # "中国21世纪议程管理中心" keeps its digits
     name = text[: cut.start()] if cut else text
     paren = re.search(r"[(（]", name)
     if paren:
@@ -101,7 +109,7 @@ def _leading_org(text: str) -> tuple[str | None, str]:
             name = name[: paren.start()]
         else:
             name = name[: paren.start() + close.end()]
-    if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,40}", name or "x"):
+    if not re.fullmatch(r"[\u4e00-\u9fff][\u4e00-\u9fff（）()\d]{1,39}", name or "x"):
         return None, text
     if not is_org_name(name) and not is_org_name(name.rstrip("）)").split("（")[0].split("(")[0]):
         # "山西省科技厅高新处李兴阔" glued to a person: the longest org prefix
@@ -174,6 +182,7 @@ class _Collector:
         self.starts = line_starts(lines)
         self.mentions: list[_Mention] = []
         self.consumed: set[int] = set()
+        self.moved: set[int] = set()  # line indexes emptied by reflow_contacts: no gap in a block
 
     def mention(self, name: str, role: str, i: int, scope: str | None) -> _Mention:
         m = _Mention(normalise_name(name), role, _line_span(self.starts, self.lines, i), scope=[scope] if scope else [])
@@ -219,11 +228,24 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
         return True
 
     rest = re.sub(r"^\s*(?:[:：]|为|是)\s*", "", rest)
-    if rest.strip():
-        office_line(rest, i, role)  # "联系电话：…" with no office name has nothing to attach to
+    if rest.strip() and not office_line(rest, i, role):
+        desk = _SUPPORT_DESK.match(fold_width(lines[i].strip()))
+        named = _named_before(lines, i)
+        if desk and (parse_phones(rest) or parse_emails(rest)):
+            # "系统技术支持：0351-…": a desk named by what it answers
+            current = col.mention(desk.group("desk"), "contact", i, scope)
+            _read_value(rest, current)
+        elif named and (parse_phones(rest) or parse_emails(rest)):
+            # "…可咨询科技部信息中心。" then "咨询电话：010-…": the desk the sentence above names
+            current = col.mention(named, "contact", i, scope)
+            _read_value(rest, current)
+        # otherwise "联系电话：…" with no office name has nothing to attach to
     blanks, j = 0, i + 1
     while j < len(lines):
         text = lines[j].strip()
+        if j in col.moved:
+            j += 1
+            continue
         if not text:
             blanks += 1
             if blanks > 3:
@@ -277,9 +299,23 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
                         _add_contacts(current.contacts, [Contact(None, phones, emails)])
             j += 1
             continue
+        if _signs_off(lines, j):
+            break  # the issuer's name over the date: the signature, not a desk
         if _office_row(text) and office_line(text, j, sub_role):
             col.consumed.add(j + 1)
             j += 1
+            continue
+        desk = _field_desk(text) or _scope_desk(text)
+        if desk is not None:
+            field_name, org, after = desk
+            current = col.mention(org, sub_role, j, field_name)
+            _read_value(after, current)
+            last_people = []
+            col.consumed.add(j + 1)
+            j += 1
+            continue
+        if PAGE_MARKER_RE.match(text):
+            j += 1  # a page number inside the block (the page broke between two rows)
             continue
         if current is not None and len(text) <= 60 and (parse_phones(text) or parse_emails(text)):
             _read_value(text, current)
@@ -287,8 +323,90 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
             col.consumed.add(j + 1)
             j += 1
             continue
+        if current is None and j == _next_nonblank(lines, i) and _LEAD_IN.search(text):
+            j += 1  # "各专项的受理处室和联系人如下：" introduces the rows
+            continue
         break
     return j
+
+
+_ASK_AT = re.compile(r"(?:咨询|联系|致电|询问)(?P<org>[\u4e00-\u9fff]{2,30}?(?:中心|处|厅|局|办公室|委员会|部|室))[。，,；;]?\s*$")
+
+
+def _named_before(lines: list[str], i: int) -> str | None:
+    """An office the sentence just above names as the one to ask ("如有疑问，可咨询X。")."""
+    for k in range(i - 1, max(-1, i - 3), -1):
+        text = fold_width(lines[k].strip())
+        if text:
+            m = _ASK_AT.search(text)
+            return m.group("org") if m and is_org_name(m.group("org")) else None
+    return None
+
+
+_LEAD_IN = re.compile(r"(?:如下|见下表|分别为|列表如下)\s*[:：]?$|[:：]$")
+
+
+def _next_nonblank(lines: list[str], i: int) -> int:
+    j = i + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j
+
+
+def _scope_desk(text: str) -> tuple[str, str, str] | None:
+    """"数学和应用研究、基础科研条件…：基础研究处，联系人：…": the programmes or fields, then their desk."""
+    folded = fold_width(text)
+    m = re.match(r"^\s*(?P<scope>[^:：，,。；;]{2,60})[:：]\s*(?P<rest>.+)$", folded)
+    if m is None or _SUB_LABEL.match(folded) or _OFFICE_LABEL.match(folded):
+        return None
+    rest = m.group("rest")
+    run = re.match(r"[\u4e00-\u9fff]{2,40}", rest)
+    if run is None:
+        return None
+    end = next((k for k in range(len(run.group(0)), 1, -1) if is_org_name(rest[:k])), None)
+    if end is None:
+        return None
+    return m.group("scope").strip(), rest[:end], rest[end:]
+
+
+def _field_desk(text: str) -> tuple[str, str, str] | None:
+    """(field, office, rest) of a line naming the desk that answers for one field."""
+    m = _FIELD_DESK.match(fold_width(text))
+    if m is None:
+        return None
+    rest = re.sub(r"^(?:由|请联系|联系|咨询)", "", m.group("rest").strip())
+    joint = re.match(r"(?:[\u4e00-\u9fff]{2,20}、)+(?P<last>[\u4e00-\u9fff]{2,40})", rest)
+    if joint:
+        # "北京市科委、中关村管委会高新技术处": the desk both bodies share, after their names
+        last = joint.group("last")
+        head = re.match(r"[\u4e00-\u9fff]{2,12}?(?:委员会|管委会|委|厅|局)(?=[\u4e00-\u9fff]{2,}(?:处|室|科|中心)$)", last)
+        rest = (last[head.end():] if head else last) + rest[joint.end():]
+    run = re.match(r"[\u4e00-\u9fff]{2,40}", rest)
+    if run is None:
+        return None
+    # the longest office name the run starts with ("省科学技术厅高新技术处", not "省科")
+    end = next((k for k in range(len(run.group(0)), 1, -1) if is_org_name(rest[:k])), None)
+    if end is None:
+        return None
+    name = rest[:end]
+    after = rest[end:].lstrip("）)").strip()
+    after = re.sub(r"^(?:负责|咨询|受理|联系)", "", after)
+    return m.group("field"), name, after
+
+
+_DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def _signs_off(lines: list[str], j: int) -> bool:
+    """Is line ``j`` a bare organisation name with a date line under it (a signature)?"""
+    text = lines[j].strip()
+    if not is_org_name(text) or parse_phones(text):
+        return False
+    for k in range(j + 1, min(j + 6, len(lines))):
+        nxt = lines[k].strip()
+        if nxt and not PAGE_MARKER_RE.match(nxt):
+            return bool(_DATE_LINE.match(nxt)) or (is_org_name(nxt) and not parse_phones(nxt) and _signs_off(lines, k))
+    return False
 
 
 def _office_row(text: str) -> bool:
@@ -297,6 +415,8 @@ def _office_row(text: str) -> bool:
     if not name:
         return False
     after = after.strip(" ，,。；;：:")
+    if re.fullmatch(r"[A-Za-z][A-Za-z ,&'’.-]*", after):
+        return True  # the office's English name after it (bilingual guides)
     return not after or bool(parse_phones(after) or parse_emails(after) or _ADDRESS_PAREN.search(after)
                              or _ADDRESS.search(after) or person_names(re.split(r"[，,；;]", after)[0]))
 
@@ -374,9 +494,50 @@ def _absorb(office: Office, role: str, address, postcode, scope, contacts, spans
             seen.add(s)
 
 
+_TABLE_OFFICE = re.compile(r"受理处室|受理单位|责任处室|责任部门|主管处室|联系处室|咨询处室|处室|业务处室")
+_TABLE_SCOPE = re.compile(r"专项|领域|方向|项目类别|类别|计划")
+_TABLE_PERSON = re.compile(r"联系人")
+_TABLE_PHONE = re.compile(r"电话|联系方式")
+
+
+def _tables(col: _Collector) -> None:
+    """Office tables (专项名称 | 受理处室 | 联系人 | 联系电话): one desk per row, its scope the row's programme."""
+    columns: dict[str, int] | None = None
+    for i, raw in enumerate(col.lines):
+        if "\t" not in raw:
+            columns = None
+            continue
+        cells = [c.strip() for c in raw.split("\t")]
+        header = {}
+        for k, cell in enumerate(cells):
+            for role, pattern in (("office", _TABLE_OFFICE), ("person", _TABLE_PERSON), ("phone", _TABLE_PHONE),
+                                  ("scope", _TABLE_SCOPE)):
+                if role not in header and len(cell) <= 12 and pattern.search(cell):
+                    header[role] = k
+                    break
+        if "office" in header and ("person" in header or "phone" in header):
+            columns = header
+            col.consumed.add(i + 1)
+            continue
+        if columns is None:
+            continue
+        cell = lambda role: cells[columns[role]] if role in columns and columns[role] < len(cells) else ""  # noqa: E731
+        name = normalise_name(cell("office"))
+        if not is_org_name(name):
+            continue
+        mention = col.mention(name, "accepting", i, cell("scope") or None)
+        phones = parse_phones(cell("phone")) or parse_phones(raw)
+        person = cell("person")
+        _add_contacts(mention.contacts, [Contact(person.replace(" ", "") or None, phones, parse_emails(raw))])
+        col.consumed.add(i + 1)
+
+
 def extract_offices(lines: list[str]) -> tuple[list[Office], set[int]]:
     """Offices the guide names, merged by name, and the 1-based lines read for them."""
-    col = _Collector(list(lines))
+    reflowed, moved = reflow_contacts(list(lines))
+    col = _Collector(reflowed)
+    col.moved = moved
+    _tables(col)
     i = 0
     while i < len(col.lines):
         text = col.lines[i].strip()
@@ -388,3 +549,33 @@ def extract_offices(lines: list[str]) -> tuple[list[Office], set[int]]:
         i = max(i + 1, _block(col, i, role, text[label.end():] if text[label.end() - 1:label.end()] in "：:为是" else text[label.end():]))
     _inline(col)
     return _merge(col.mentions), col.consumed
+
+
+_MAYBE_CONTACT = re.compile(r"\d{5}|联\s*系|电\s*话|咨询|Tel", re.I)  # cheap test before the careful one
+_CONTACT_WORD = re.compile(r"^\s*(?:[-•·●]\s*)?(?:联\s*系\s*人|联系电话|咨询电话|电话)\s*[:：]")
+
+
+def lost_office_lines(lines: list[str], offices: list[Office], consumed: set[int]) -> list[int]:
+    """1-based lines that read like an office or contact line but fed no office.
+
+    Such a line's meaning (whom to call) is lost even if its characters sit
+    in some section's text, so coverage must not count it as read.
+    """
+    read: set[int] = set()  # a label line read for its block (consumed) is not itself an office
+    for office in offices:
+        for span in office.sources or ([office.source] if office.source else []):
+            read.update(range(span.start_line, span.end_line + 1))
+    lost = []
+    for i, raw in enumerate(lines, 1):
+        if i in read or len(raw) > 120 or not _MAYBE_CONTACT.search(raw):
+            continue
+        text = fold_width(raw.strip())
+        phones = parse_phones(text)
+        contact_label, office_label = _CONTACT_WORD.match(text), _OFFICE_LABEL.match(text)
+        label = contact_label or office_label
+        if label and not text[label.end():].strip(" :："):
+            continue  # a lead-in ("咨询电话：") whose rows follow
+        if contact_label or (phones and (office_label or _leading_org(text)[0]
+                                         or person_names(re.split(r"[，,；;：:\d]", text)[0]))):
+            lost.append(i)
+    return lost

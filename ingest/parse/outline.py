@@ -22,6 +22,7 @@ from guidegraph.ingest.parse.lines import Para, fold
 def clean_label(text: str) -> str:
     return re.sub(r"\s+", "", text)
 from guidegraph.ingest.parse.markers import Marker, candidate_markers
+from guidegraph.ingest.parse.tables import DirectionTable
 
 # A paragraph that introduces a special programme by name inside prose:
 # 国家重点研发计划启动实施“病原学与防疫技术体系研究”重点专项。
@@ -32,7 +33,7 @@ _SECTION_CONTAINER_FIELDS = ("container",)
 _DOC_FIELDS = ("requirements", "materials", "notes", "schedule", "offices", "general")
 # A stand-alone document title inside the text (a guide after its notice, an
 # attachment's own title) restarts the numbering.
-DOC_TITLE_RE = re.compile(r"^(?!关于)《?[^，。；;：:]{4,70}(?:申报指南|编制指南|项目指南|指南)》?$")
+DOC_TITLE_RE = re.compile(r"^(?!关于)(?![一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．])《?[^，。；;：:]{4,70}(?:申报指南|编制指南|项目指南|指南)》?$")
 
 
 @dataclass
@@ -76,6 +77,7 @@ class OutlineResult:
     node_paras: dict[str, list[Para]]  # node id -> paragraphs directly under it
     attachments_used: set[int] = field(default_factory=set)
     captured: dict[int, list[str]] = field(default_factory=dict)
+    part_nodes: set[str] = field(default_factory=set)  # nodes standing for the document or an attachment
 
 
 class OutlineBuilder:
@@ -94,17 +96,23 @@ class OutlineBuilder:
         self.attachments_used: set[int] = set()  # lines of 附件N markers that number a node
         self.captured: dict[int, list[str]] = {}  # id(para) -> the strings of it the outline holds
         self._consumed: set[int] = set()  # paragraph indexes already taken by a look-ahead
+        self.table: DirectionTable | None = None  # the direction table being read, row by row
+        self.closed: dict[str, int] = {}  # style -> last value of a closed run (numbering that goes on across groups)
 
     # ----------------------------------------------------------------- driving
     def build(self) -> OutlineResult:
         for i, para in enumerate(self.paras):
             self._step(i, para)
-        return OutlineResult(self.nodes, self.doc, self.assigned, self.node_paras, self.attachments_used, self.captured)
+        return OutlineResult(self.nodes, self.doc, self.assigned, self.node_paras, self.attachments_used, self.captured,
+                             self.part_nodes)
 
     def _step(self, i: int, para: Para) -> None:
         self.assigned.append(para)
         if i in self._consumed:
             return
+        if para.cells is not None and self._table_row(para):
+            return
+        self.table = None
         if para.attachment is not None:
             self._open_attachment(para)
             return
@@ -123,6 +131,10 @@ class OutlineBuilder:
         marker = self._accepted_marker(folded)
         if marker is not None:
             self._open_heading(para, marker)
+            return
+        bullet = _BULLET_TITLE_RE.match(folded.strip())
+        if bullet and (self._under_topic() or self._in_topic_list()) and len(para.lines) == 1:
+            self._open_bullet(para, bullet)
             return
         label = match_label(folded)
         if label is not None and not label.rest and self._open_bare_section(para, label):
@@ -151,6 +163,10 @@ class OutlineBuilder:
     def _in_labelled_text(self) -> bool:
         return self.sink.field not in ("intro", "preamble")
 
+    def _in_topic_list(self) -> bool:
+        """In a programme's 支持重点 (what it funds): its numbered items are fundable topics."""
+        return self.sink.owner == "node" and self.sink.node is not None and clean_label(self.sink.label) in TOPIC_LABELS
+
     def _fits_sequence(self, m: Marker) -> bool:
         if not m.rest or _looks_like_quantity(m):
             return False
@@ -160,6 +176,8 @@ class OutlineBuilder:
             self.sink.enumerations[m.style] = m.value
             return False
         k = self._frame_index(m.style)
+        if k is None and m.value == 1 and self._in_topic_list() and _topic_like(m.rest):
+            return True  # （1）健康养老领域。… opens the programme's list of fundable topics
         if m.style.startswith("dotted"):
             return self._fits_dotted(m, k)
         if m.style == "code":
@@ -177,6 +195,8 @@ class OutlineBuilder:
             return False
         if m.value == 1:
             return True
+        if self.closed.get(m.style) == m.value - 1 and self.sink.field == "intro" and self.sink.owner == "node":
+            return True  # directions numbered on across groups (二、… 3. after 一、… 1. 2.)
         # （二） after an unnumbered heading (资源环境) that stood for （一）.
         return m.value == 2 and self._implicit_first_sibling() is not None
 
@@ -205,6 +225,9 @@ class OutlineBuilder:
 
     # ------------------------------------------------------------- opening
     def _pop_to(self, depth: int) -> None:
+        for frame in self.stack[depth:]:
+            if frame.node is not None and frame.style not in ("attach", "part", "programme", "bullet"):
+                self.closed[frame.style] = frame.value
         del self.stack[depth:]
         self.sink = self.stack[-1].sink if self.stack else self.root_sink
 
@@ -250,12 +273,23 @@ class OutlineBuilder:
                     self._pop_to(idx + 1)
                     break
         original = para.text.lstrip()
-        number = original[: m.head].strip() or m.number
+        number = m.number if m.style.startswith("word:") else original[: m.head].strip() or m.number
         rest = original[m.head :].strip()
         label = heading_label(fold(rest))
-        doc_level = self._parent_node() is None
+        doc_level = self._parent_node() is None or self._parent_node().id in self.part_nodes
+        if (label is not None and label.field == "support" and doc_level and clean_label(label.word) in TOPIC_LABELS
+                and self._part_holds_directions(para, m)):
+            label = None  # the guide's own 支持重点 part holds its directions (研究内容/考核指标 below), like 支持方向
         if label is not None and label.field not in _SECTION_CONTAINER_FIELDS:
             self._open_section_heading(para, m, number, label, rest)
+            return
+        inline = _inline_section(rest)
+        if inline is not None:
+            # "3. 支持方式及额度：采取事前资助…": a section heading with its text on the same line
+            label, head, text = inline
+            self._open_section_heading(para, m, number, label, head)
+            if text:
+                self._append(para, text, new_block=True)
             return
         title, remainder = split_title(rest)
         if remainder and rest.endswith(remainder):
@@ -264,7 +298,11 @@ class OutlineBuilder:
         if code is not None:
             self.last_code = m.value
         key = _node_key(m)
+        parent = self._parent_node()
+        topic = self._in_topic_list() or (parent is not None and parent.kind == "direction" and not m.style == "code")
         node = self._new_node(para, number, code, title, key)
+        if topic:
+            node.kind = "direction"
         sink = Sink("node", "intro", node)
         self.stack.append(Frame(m.style, m.value, node, sink, m.path))
         self.sink = sink
@@ -310,9 +348,49 @@ class OutlineBuilder:
         k = self._frame_index(style)
         if k is not None:
             self._pop_to(k)  # the next sector (工业方面 after 农业方面) is a sibling
-        node = self._new_node(para, None, None, para.text, f"u{sum(1 for n in self.nodes if n.number is None) + 1}")
+        # "专项一　产业关键技术攻关专项": a worded number, then the title
+        worded = _WORDED_NUMBER_RE.match(para.text.strip())
+        number, title = (worded.group(1), worded.group(2).strip()) if worded else (None, para.text)
+        node = self._new_node(para, number, None, title, f"u{sum(1 for n in self.nodes if n.number is None) + 1}")
         sink = Sink("node", "intro", node)
         self.stack.append(Frame(style, 1, node, sink))
+        self.sink = sink
+
+    def _part_holds_directions(self, para: Para, m: Marker) -> bool:
+        """Does the part this heading opens label research content or indicators before the next heading of its rank?"""
+        start = next((k for k, p in enumerate(self.paras) if p is para), None)
+        if start is None:
+            return False
+        for nxt in self.paras[start + 1 : start + 400]:
+            if any(c.style == m.style and c.value == m.value + 1 for c in candidate_markers(nxt.folded)):
+                return False
+            label = match_label(nxt.folded)
+            if label is not None and label.field in ("research_content", "indicators"):
+                return True
+        return False
+
+    def _under_topic(self) -> bool:
+        node = self._parent_node()
+        return node is not None and (node.kind == "direction" or self._frame_index("bullet") is not None) and self.sink.field == "intro" and any(
+            f.style == "bullet" or (f.node is not None and f.node.kind == "direction") for f in self.stack)
+
+    def _open_bullet(self, para: Para, bullet: re.Match) -> None:
+        """A bullet standing alone as a title (--重点病种的规范化诊疗技术) under a topic: a sub-topic."""
+        k = self._frame_index("bullet")
+        value = self.stack[k].value + 1 if k is not None else 1
+        if k is not None:
+            self._pop_to(k)
+        parent = self._parent_node()
+        if parent is not None and k is None and parent.kind == "direction":
+            parent.kind = ""  # a support line over its own topics ("支持…专项项目" → --topics) groups them
+        original = para.text.strip()
+        mark = original[: len(original) - len(original.lstrip("-—－ "))]
+        title = original[len(mark):].strip()
+        node = self._new_node(para, None, None, title, f"b{value}")
+        self._capture(para, mark)
+        node.kind = "direction"
+        sink = Sink("node", "intro", node)
+        self.stack.append(Frame("bullet", value, node, sink))
         self.sink = sink
 
     def _open_attachment(self, para: Para) -> None:
@@ -331,7 +409,7 @@ class OutlineBuilder:
         # A title set over several short lines (title / subtitle / （scope）) is one title.
         for j in range(i + 1, min(i + 4, len(self.paras))):
             nxt = self.paras[j]
-            if FORM_TITLE_RE.search(title) or para.text.strip().endswith("》") or "\t" in nxt.text or len(nxt.text) > 40:
+            if FORM_TITLE_RE.search(title) or para.text.strip().endswith("》") or nxt.cells is not None or len(nxt.text) > 40:
                 break
             if not _attachment_title(nxt.folded) or match_label(nxt.folded):
                 break
@@ -376,6 +454,38 @@ class OutlineBuilder:
         sink = Sink("node", "intro", node)
         self.stack.append(Frame("programme", 1, node, sink))
         self.sink = sink
+
+    # ------------------------------------------------------------- tables
+    def _table_row(self, para: Para) -> bool:
+        """A row of a table of directions (序号 | 方向名称 | 研究内容 | 考核指标 | 支持强度): one direction each."""
+        cells = para.cells or []
+        header = DirectionTable.from_header(cells)
+        if header is not None:
+            self.table = header
+            self._capture(para, para.text)
+            return True
+        table = self.table
+        if table is None or not table.fits(cells):
+            return False
+        title = table.cell(cells, "title")
+        if not title:
+            return False
+        number, code = table.cell(cells, "number") or None, table.cell(cells, "code") or None
+        title, tags = title, []
+        node = self._new_node(para, number, code, title, code or f"t{number or len(self.nodes) + 1}")
+        node.kind = "direction"
+        self._capture(para, para.text)
+        for role, label, text in table.parts(cells):
+            block = TextBlock(text=text, label=label, source=para.span)
+            if role == "research_content":
+                node.research_content.append(block)
+            elif role == "indicators":
+                node.indicators.append(block)
+            elif role == "funding":
+                node.intro.append(block)
+            else:
+                node.sections.append(block)
+        return True
 
     # ------------------------------------------------------------- content
     def _start_block(self, para: Para, text: str, label: str, number: str | None = None, heading: bool = False) -> None:
@@ -427,6 +537,9 @@ class OutlineBuilder:
             return False
         if re.search(r"\d", text) or not self.stack:
             return False
+        suffix = _UNNUMBERED_SUFFIX_RE.search(text)
+        if suffix and self._frame_index(f"unnum:{suffix.group(1)}") is not None:
+            return True  # the next of a run of unnumbered headings (专项二 after 专项一's sections)
         if text.endswith("方面"):
             # a sector heading (农业方面) stands out even after a direction's labelled text,
             # but inside a document section (受理单位 by sector) it is that section's text
@@ -468,6 +581,29 @@ def _attachment_title(folded: str) -> bool:
     return 2 <= len(text) <= 70 and not re.search(r"[，,。；;]", text) and not candidate_markers(text)
 
 
+_WORDED_NUMBER_RE = re.compile(r"^((?:专项|第)[一二三四五六七八九十]{1,3}(?:部分|篇|章)?)[\s\u3000：:、]*([^\s一二三四五六七八九十].{3,})$")
+TOPIC_LABELS = ("支持重点", "重点支持", "支持内容", "重点支持内容", "支持重点领域", "重点方向")
+_BULLET_TITLE_RE = re.compile(r"^(?:--|——|－－|-)\s*[^-—－\s][^，,。；;：:]{1,29}$")
+
+
+def _inline_section(rest: str) -> tuple[Label, str, str] | None:
+    """(label, heading, text) of "支持方式及额度：采取…" — a section title, a colon, its text."""
+    folded = fold(rest)
+    cut = folded.find(":")
+    if not 2 <= cut <= 14:
+        return None
+    label = heading_label(folded[:cut])
+    if label is None or label.field in _SECTION_CONTAINER_FIELDS:
+        return None
+    return label, rest[:cut], rest[cut + 1 :].strip()
+
+
+def _topic_like(rest: str) -> bool:
+    """An item naming a topic: a short title, then its description after 。 or ： (or nothing)."""
+    title, remainder = split_title(rest)
+    return 2 <= len(title) <= 24 and (bool(remainder) or len(rest) <= 24) and not re.search(r"[，,；;]", title)
+
+
 def _title_like(text: str) -> bool:
     return 2 <= len(text) <= 80 and not text.rstrip().endswith(("。", "；", ";"))
 
@@ -482,7 +618,7 @@ def _looks_like_quantity(m: Marker) -> bool:
 def split_title(rest: str) -> tuple[str, str]:
     """Title and trailing prose of an inline heading ("高端装备制造。加快…")."""
     for sep in ("。", "：", ":"):
-        idx = rest.find(sep)
+        idx = _title_break(rest, sep)
         if 0 < idx <= 40 and len(rest) > idx + 1:
             return rest[:idx], rest[idx + 1 :].strip()
     if len(rest) > 60:
@@ -491,6 +627,21 @@ def split_title(rest: str) -> tuple[str, str]:
             # a sentence without a title: the first clause names it, the text stays whole
             return rest[: cut.start()], rest
     return rest.rstrip("。"), ""
+
+
+def _title_break(text: str, sep: str) -> int:
+    """Where ``sep`` ends a title: not the colon of a clock time (9:00, 17：30)."""
+    idx = text.find(sep)
+    while idx > 0 and (
+        (sep in "：:" and text[idx - 1 : idx].isdigit() and text[idx + 1 : idx + 2].isdigit())
+        or _open_brackets(text[:idx]) > 0  # "（指南代码：TJ2501）" belongs to the title
+    ):
+        idx = text.find(sep, idx + 1)
+    return idx
+
+
+def _open_brackets(text: str) -> int:
+    return text.count("（") + text.count("(") - text.count("）") - text.count(")")
 
 
 def _ends_paragraph(block: TextBlock) -> bool:

@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import os
 
+import struct
+import zipfile
+import zlib
+
 from guidegraph.errors import InputError
 
 from .docxfile import read_docx
@@ -28,6 +32,20 @@ from .text import decode_text, ensure_textual
 __all__ = ["SourceText", "read_source", "read_bytes"]
 
 _ASCII_WHITESPACE = b" \t\r\n\f\v"
+
+
+def _input_error_types() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean the input is malformed, as raised by the parsing libraries.
+
+    Anything else (TypeError, AttributeError, KeyError ...) raised in reader
+    code is a bug of ours and must surface as one, not as "unreadable input".
+    """
+    from bs4 import ParserRejectedMarkup
+    from lxml.etree import LxmlError
+    from pdfminer.psexceptions import PSException
+
+    return (ValueError, EOFError, struct.error, zlib.error, zipfile.BadZipFile, LxmlError, ParserRejectedMarkup,
+            PSException)
 
 
 def _read_text(data: bytes, name: str) -> tuple[str, str, str]:
@@ -66,7 +84,10 @@ def read_bytes(data: bytes, name: str) -> SourceText:
         raise
     except RecursionError:
         raise InputError(f"{name}: the {_KIND_NAMES[kind]} document is nested too deeply to read") from None
-    except Exception as exc:  # noqa: BLE001 - users get one line, never a traceback; --debug shows the cause
+    except Exception as exc:
+        if not isinstance(exc, _input_error_types()):
+            raise
+        # users get one line, never a traceback; --debug shows the cause
         reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
         raise InputError(f"{name}: cannot read this {_KIND_NAMES[kind]} document ({reason})") from exc
     if not text.strip():

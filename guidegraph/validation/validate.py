@@ -11,6 +11,7 @@ source lines and an excerpt of the text.
 
 from __future__ import annotations
 
+import copy
 import csv
 import gc
 import io
@@ -30,8 +31,8 @@ from guidegraph.errors import InputError, UsageError
 from guidegraph.formats import is_rdf_path
 from guidegraph.ingest.model import Outline
 from guidegraph.namespaces import GG
-from guidegraph.oxigraph_graph import OxigraphQueryGraph
-from guidegraph.triple_index_store import TripleIndexStore
+from guidegraph.validation.oxigraph_graph import OxigraphQueryGraph
+from guidegraph.validation.triple_index_store import TripleIndexStore
 
 LANGS = ("zh", "en")
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -65,6 +66,7 @@ class Finding:
     source: str | None = None  # file name of the guide
     section: str = ""
     number: str | None = None
+    code: str | None = None  # the direction's guide code (指南代码), where it has one
     title: str | None = None
     start_line: int | None = None
     end_line: int | None = None
@@ -166,7 +168,31 @@ def _from_outline(outline: Outline, lines: list[str] | None) -> _Input:
     return _Input(graph, {guide_iri(outline): lines} if lines is not None else {})
 
 
-def _from_path(path: str | os.PathLike[str]) -> _Input:
+@dataclass(frozen=True)
+class Supplied:
+    """What the officer tells about a guide whose text does not say it (a draft)."""
+
+    issuer: str | None = None
+    jurisdiction: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.issuer or self.jurisdiction)
+
+    def apply(self, outline: Outline) -> Outline:
+        """The text wins; what it leaves out is filled from what was supplied."""
+        from guidegraph.ingest.parse.docmeta import jurisdiction_named
+
+        outline = copy.copy(outline)  # the caller's outline stays as read
+        if self.issuer and self.issuer.strip() and not outline.issuers:
+            outline.issuers = [self.issuer.strip()]
+            outline.supplied = [*outline.supplied, "issuers"]
+        if self.jurisdiction and self.jurisdiction.strip() and not outline.jurisdiction:
+            outline.jurisdiction = jurisdiction_named(self.jurisdiction)
+            outline.supplied = [*outline.supplied, "jurisdiction"]
+        return outline
+
+
+def _from_path(path: str | os.PathLike[str], supplied: Supplied = Supplied()) -> _Input:
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
@@ -179,6 +205,8 @@ def _from_path(path: str | os.PathLike[str]) -> _Input:
         graph = _data_graph((s, p_, o) for s, p_, o, _ in ds.quads((None, None, None, None)))
         if not len(graph):
             raise InputError(f"{p}: the RDF file holds no triples")
+        if supplied:
+            raise UsageError(f"{p}: an issuer or jurisdiction can be supplied for a guide document, not for RDF")
         return _Input(graph, {})
     from guidegraph.ingest.pipeline import outline_source
     from guidegraph.ingest.readers import read_source
@@ -186,14 +214,16 @@ def _from_path(path: str | os.PathLike[str]) -> _Input:
     src = read_source(p)
     outline = outline_source(src)
     outline.source = p.name
-    return _from_outline(outline, src.lines())
+    return _from_outline(supplied.apply(outline), src.lines())
 
 
-def _to_input(data: Any) -> _Input:
+def _to_input(data: Any, supplied: Supplied) -> _Input:
     if isinstance(data, Outline):
-        return _from_outline(data, _outline_lines(data))
+        return _from_outline(supplied.apply(data), _outline_lines(data))
     if isinstance(data, (str, os.PathLike)):
-        return _from_path(data)
+        return _from_path(data, supplied)
+    if supplied:
+        raise UsageError("an issuer or jurisdiction can be supplied for a guide document or outline, not for RDF")
     if isinstance(data, Dataset):
         return _Input(_data_graph((s, p, o) for s, p, o, _ in data.quads((None, None, None, None))), {})
     if isinstance(data, Graph):
@@ -217,13 +247,18 @@ def _outline_lines(outline: Outline) -> list[str] | None:
 # ---------------------------------------------------------------- validation
 
 
-def validate(data: Graph | Dataset | Outline | str | os.PathLike[str], *, lang: str = "zh") -> ValidationResult:
-    """Validate a guide (RDF graph, dataset, parsed outline, or a guide / RDF file) against the shapes."""
+def validate(data: Graph | Dataset | Outline | str | os.PathLike[str], *, lang: str = "zh",
+             issuer: str | None = None, jurisdiction: str | None = None) -> ValidationResult:
+    """Validate a guide (RDF graph, dataset, parsed outline, or a guide / RDF file) against the shapes.
+
+    ``issuer`` and ``jurisdiction`` stand in for what a draft's text leaves
+    out (the text wins where it names them); they apply to guides, not RDF.
+    """
     from pyshacl import validate as shacl_validate
 
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
-    given = _to_input(data)
+    given = _to_input(data, Supplied(issuer, jurisdiction))
     with _collector_paused():
         _, report_graph, _ = shacl_validate(
             given.graph,
@@ -266,7 +301,7 @@ def _cached_shapes() -> Graph:
 @lru_cache(maxsize=1)
 def _constraint_predicates() -> frozenset | None:
     """The predicates the shapes' SPARQL constraints can read (None: any)."""
-    from guidegraph.sparql_predicates import predicates_read
+    from guidegraph.validation.sparql_predicates import predicates_read
 
     shapes = _cached_shapes()
     header = "".join(
@@ -448,8 +483,9 @@ def _findings(report: Graph, given: _Input, lang: str) -> list[Finding]:
                 guide=str(guide) if guide is not None else None,
                 source=_source_name(given.graph, guide) if guide is not None else None,
                 section=locator.section(owner),
-                number=str(given.graph.value(owner, GG.number)) if owner is not None and given.graph.value(owner, GG.number) else None,
-                title=_title(given.graph, located),
+                number=_plain(given.graph, owner, GG.number),
+                code=_plain(given.graph, owner, GG.code),
+                title=_title(given.graph, located) or (_title(given.graph, guide) if guide is not None else None),
                 start_line=start,
                 end_line=end,
                 excerpt=locator.excerpt(located, guide, start, end) if isinstance(located, URIRef) else "",
@@ -457,8 +493,13 @@ def _findings(report: Graph, given: _Input, lang: str) -> list[Finding]:
                 path=_path_text(report, path),
             )
         )
-    findings.sort(key=lambda f: (f.source or "", f.start_line or 0, SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.shape, f.title or "", f.node, f.value or ""))
+    findings.sort(key=lambda f: (f.source or "", SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.start_line or 0, f.shape, f.title or "", f.node, f.value or ""))
     return findings
+
+
+def _plain(graph: Graph, resource: Any, prop: URIRef) -> str | None:
+    value = graph.value(resource, prop) if resource is not None else None
+    return str(value) if value else None
 
 
 def _title(graph: Graph, resource: Any) -> str | None:
@@ -480,9 +521,22 @@ def _path_text(report: Graph, path: Any) -> str | None:
 # ---------------------------------------------------------------- rendering
 
 
+_TEXT_WORDS = {
+    "zh": {"Violation": "须修改", "Warning": "建议核对", "Info": "提示", "none": "无行号", "in": "位于"},
+    "en": {"Violation": "to fix", "Warning": "to check", "Info": "for information", "none": "no line", "in": "in"},
+}
+
+
+def finding_subject(f: Finding) -> str:
+    """Who a finding is about, as an officer finds it in the text: number, guide code, title."""
+    code = f.code if f.code and f.code != f.number else None
+    return " ".join(x for x in (f.number, f"[{code}]" if code else None, f.title) if x)
+
+
 def render_text(report: ValidationReport) -> str:
+    """What to fix first: per guide, violations, then warnings, then infos, each grouped by problem."""
     lang = report.lang
-    labels = SEVERITY_LABELS[lang]
+    labels, words = SEVERITY_LABELS[lang], _TEXT_WORDS[lang]
     out: list[str] = []
     by_guide: dict[str, list[Finding]] = {}
     for f in report.findings:
@@ -492,17 +546,24 @@ def render_text(report: ValidationReport) -> str:
         info = titles.get(guide, {})
         head = " — ".join(x for x in (info.get("source"), info.get("title")) if x) or guide or "?"
         out.append(f"# {head}")
-        sections: dict[str, list[Finding]] = {}
-        for f in by_guide[guide]:
-            sections.setdefault(f.section, []).append(f)
-        for section, items in sections.items():
-            out.append(f"== {section}")
+        for severity in SEVERITIES:
+            items = [f for f in by_guide[guide] if f.severity == severity]
+            if not items:
+                continue
+            out.append(f"== {labels[severity]} {len(items)}（{words[severity]}）" if lang == "zh"
+                       else f"== {len(items)} {labels[severity].lower()}(s) ({words[severity]})")
+            groups: dict[str, list[Finding]] = {}
             for f in items:
-                who = " ".join(x for x in (f.number, f.title) if x)
-                where = f.lines or ("无行号" if lang == "zh" else "no line")
-                out.append(f"  [{labels.get(f.severity, f.severity)}] {where} {who}: {f.message}")
-                if f.excerpt:
-                    out.append(f"      「{f.excerpt}」" if lang == "zh" else f"      \"{f.excerpt}\"")
+                groups.setdefault(f.shape, []).append(f)
+            for group in groups.values():
+                out.append(f"-- {group[0].message if len(group) == 1 else _group_message(group, lang)}"
+                           f" ({group[0].shape}, {len(group)})")
+                for f in group:
+                    where = f.lines or words["none"]
+                    section = f"  〔{f.section}〕" if f.section and f.section != finding_subject(f) else ""
+                    out.append(f"  [{labels.get(f.severity, f.severity)}] {where} {finding_subject(f)}: {f.message}{section}")
+                    if f.excerpt:
+                        out.append(f"      「{f.excerpt}」" if lang == "zh" else f"      \"{f.excerpt}\"")
         out.append("")
     counts = report.counts()
     if lang == "zh":
@@ -516,7 +577,13 @@ def render_text(report: ValidationReport) -> str:
     return "\n".join(out)
 
 
-CSV_COLUMNS = ("source", "section", "severity", "shape", "number", "title", "start_line", "end_line", "message",
+def _group_message(group: list[Finding], lang: str) -> str:
+    """The message the group shares, or the shape's name where each finding words its own."""
+    messages = {f.message for f in group}
+    return group[0].message if len(messages) == 1 else group[0].shape
+
+
+CSV_COLUMNS = ("source", "section", "severity", "shape", "number", "code", "title", "start_line", "end_line", "message",
                "excerpt", "node")
 
 

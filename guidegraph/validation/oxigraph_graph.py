@@ -14,7 +14,7 @@ variable everywhere in the query, sub-queries included.
 
 ``mirror_predicates``, when given, limits the mirror to triples with those
 predicates: the caller promises its queries read no others (validation works
-them out from the constraints with guidegraph.sparql_predicates).
+them out from the constraints with guidegraph.validation.sparql_predicates).
 
 Triples are remembered as they are added, so the mirror is built without
 walking rdflib's store; removing a triple drops the mirror, which is then
