@@ -8,6 +8,7 @@ next request write them again.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
@@ -51,6 +52,18 @@ class DumpFolder:
                 self._version = version
             return list(self._files)
 
+    def prepare_in_background(self) -> threading.Thread:
+        """Write the files now, off the request path (the first harvester then need not wait)."""
+        def run() -> None:
+            try:
+                self.files()
+            except Exception:  # noqa: BLE001 - a request will try again and report the error
+                logging.getLogger("guidegraph.server").exception("writing the dumps failed")
+
+        thread = threading.Thread(target=run, name="guidegraph-dumps", daemon=True)
+        thread.start()
+        return thread
+
     def close(self) -> None:
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
@@ -92,5 +105,8 @@ def dump_file(name: str) -> Response:
 
 
 def install(app: Flask, store: GraphStore, settings: Settings) -> None:
-    app.extensions["guidegraph.dumps"] = DumpFolder(store, settings)
+    folder = DumpFolder(store, settings)
+    app.extensions["guidegraph.dumps"] = folder
     app.register_blueprint(bp)
+    if settings.prepare_dumps:
+        folder.prepare_in_background()

@@ -29,6 +29,7 @@ class Settings:
     allow_service: bool = False  # federated SERVICE
     load_corpus: bool = False  # the serve command ingests the bundled corpus into an empty store
     base_iri: str | None = None  # the IRI base of the data served; None: guidegraph.config's default
+    prepare_dumps: bool = False  # write the dump files in the background at start (the serve command does)
     page_cache: bool = True  # keep rendered pages and descriptions for the dataset version
     resource_path: str = "/id/"  # where {base_iri}X dereferences on this server: {resource_path}X
     cors: bool = True

@@ -39,8 +39,9 @@ def big(tmp_path_factory):
     nquads = nquads.replace(b"https://w3id.org/guidegraph/id/", BASE.encode())
     store = open_store({"data_dir": str(tmp_path_factory.mktemp("big") / "data")})
     store.bulk_load_nquads(nquads)
-    app = create_app({"store_instance": store, "base_iri": BASE, "data_dir": str(store.path)})
+    app = create_app({"store_instance": store, "base_iri": BASE, "data_dir": str(store.path), "prepare_dumps": True})
     server = live_server(app)
+    app.extensions["guidegraph.dumps"].files()  # written in the background from the start; wait for them
     yield server, store, nquads, guides
     server.stop()
     close_app(app)

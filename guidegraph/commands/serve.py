@@ -57,6 +57,7 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         "load_corpus": args.store == "embedded" and not args.no_corpus,
         "base_iri": args.base_iri,
         "page_cache": not args.no_page_cache,
+        "prepare_dumps": True,
     }
 
 
