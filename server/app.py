@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_cors import CORS
 
-from guidegraph.server import catalog_pages, dumps_pages, errors, graph_store, health, http, i18n, ontology_pages, resource_pages, sparql
+from guidegraph.server import catalog_pages, dumps_pages, errors, graph_store, health, http, i18n, ontology_pages, resource_pages, sparql, validate_pages
 from guidegraph.server.settings import Settings
 from guidegraph.store import GraphStore, open_store
 
@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     resource_pages.install(app, settings)
     dumps_pages.install(app, store, settings)
     catalog_pages.install(app)
+    validate_pages.install(app)
     i18n.install(app)
     errors.register(app)
     http.install(app, settings.gzip_min_bytes)
