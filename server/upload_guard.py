@@ -27,6 +27,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from guidegraph.errors import InputError
 
 CHUNK_BYTES = 64 * 1024
+FORM_SLACK = 64 * 1024  # multipart boundaries and the small fields around an uploaded file
 MAX_NAME_CHARS = 120
 
 
@@ -60,6 +61,17 @@ def safe_name(name: str | None, default: str) -> str:
         suffix = PurePosixPath(base).suffix[:10]
         base = base[: MAX_NAME_CHARS - len(suffix)] + suffix
     return base
+
+
+def server_body_limit(settings) -> int:
+    """The request body limit for the WSGI server (waitress ``max_request_body_size``).
+
+    Waitress reads a whole body before the app sees it; with this limit it
+    refuses a body far over every route's limit as soon as the headers say
+    so. Bodies between a route's limit and this one still get the app's own
+    413 page.
+    """
+    return max(settings.max_request_bytes, 2 * (settings.max_upload_bytes + FORM_SLACK))
 
 
 def read_limited(stream: BinaryIO, limit: int) -> bytes:
@@ -193,4 +205,4 @@ def read_upload(data: bytes, name: str, workdir: Path, limits: UploadLimits):
     return read_bytes(data, name)
 
 
-__all__ = ["UploadLimits", "UploadRefused", "safe_name", "read_limited", "check_docx", "read_pdf_bounded", "read_upload"]
+__all__ = ["UploadLimits", "UploadRefused", "safe_name", "read_limited", "server_body_limit", "check_docx", "read_pdf_bounded", "read_upload"]

@@ -24,7 +24,7 @@ from werkzeug.wsgi import get_input_stream
 
 from guidegraph.errors import GuideGraphError, InputError
 from guidegraph.server.i18n import current_language, translate
-from guidegraph.server.upload_guard import UploadLimits, UploadRefused, read_limited, read_upload, safe_name
+from guidegraph.server.upload_guard import FORM_SLACK, UploadLimits, UploadRefused, read_limited, read_upload, safe_name
 from guidegraph.server.validate_report import (DOWNLOADS, RecentResults, grouped, guide_summary, outline_tree, render,
                                                run_validation)
 
@@ -32,7 +32,6 @@ bp = Blueprint("validate_pages", __name__)
 
 CSRF_COOKIE = "gg_csrf"
 CSRF_FIELD = "csrf"
-FORM_SLACK = 64 * 1024  # multipart boundaries and the small fields around the file
 SPOOL_BYTES = 1024 * 1024
 LANGS = ("zh", "en")
 API_TYPES = {"application/json": "json", "text/turtle": "turtle", "text/csv": "csv"}
