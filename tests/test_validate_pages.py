@@ -353,6 +353,15 @@ def test_oversized_api_upload_gets_a_413_json(small):
     assert ok.status == 200
 
 
+def test_the_default_upload_limit_is_20_mb_not_the_query_limit(server):
+    """12 MB is over the endpoint's 10 MB request limit but within the upload limit: read and sniffed."""
+    r = send("POST", server.url + "/api/validate?name=scan.txt", b"\x89PNG\r\n\x1a\n" + bytes(12 * 1024 * 1024),
+             {"Content-Type": "application/octet-stream"})
+    assert r.status == 422 and "PNG" in json.loads(r.body)["error"]["message"]
+    r = send("POST", server.url + "/api/validate", bytes(21 * 1024 * 1024), {"Content-Type": "text/plain"})
+    assert r.status == 413
+
+
 def post_streaming(url: str, total: int, chunked: bool) -> tuple[int, int]:
     """POST ``total`` bytes in 64 KB pieces, reading the answer as soon as it comes; (status, bytes sent)."""
     parts = urllib.parse.urlsplit(url)
@@ -506,3 +515,51 @@ def test_publishing_needs_token_and_csrf_and_then_writes_the_guide(writable, see
     again = publish(session, location, csrf=session.csrf, token=None, bearer=TOKEN)
     assert again.status == 200
     assert graph_count(writable, graph) == written  # replaced, not added to
+
+
+# ---------------------------------------------------------------- the in-memory results
+
+
+def _outline_and_report(text: str):
+    from guidegraph.ingest.pipeline import outline_text
+    from guidegraph.server.validate_report import run_validation
+
+    outline = outline_text(text, "g.txt")
+    return run_validation(outline, lang="zh", issuer=None, jurisdiction=None, workdir=Path(tempfile.gettempdir()))
+
+
+def test_recent_results_are_bounded_in_count_and_bytes_and_expire():
+    from guidegraph.server.validate_report import RecentResults
+
+    report, outline = _outline_and_report(DRAFT)
+    lines = DRAFT.splitlines()
+    store = RecentResults(max_items=3, max_bytes=10**9, ttl=3600)
+    kept = [store.put("me", outline, lines, report) for _ in range(5)]
+    assert len(store) == 3
+    assert store.get(kept[0].id, "me") is None and store.get(kept[4].id, "me") is kept[4]
+    assert store.get(kept[4].id, "someone else") is None and store.get(kept[4].id, "") is None
+    one = kept[4].size
+    by_bytes = RecentResults(max_items=100, max_bytes=int(one * 2.5), ttl=3600)
+    for _ in range(5):
+        by_bytes.put("me", outline, lines, report)
+    assert len(by_bytes) == 2
+    assert RecentResults(max_bytes=one - 1).put("me", outline, lines, report) is None
+    expiring = RecentResults(ttl=0.05)
+    item = expiring.put("me", outline, lines, report)
+    time.sleep(0.1)
+    assert expiring.get(item.id, "me") is None and len(expiring) == 0
+
+
+def test_an_uploaded_name_is_never_read_from_the_servers_disk(tmp_path, monkeypatch):
+    """validate() reads an outline's lines from its source path: an upload named like a server file must not."""
+    from guidegraph.ingest.pipeline import outline_text
+    from guidegraph.server.validate_report import run_validation
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("\n".join(f"SECRET LINE {i}" for i in range(1, 1000)), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    outline = outline_text(SEED.read_text(encoding="utf-8"), "secret.txt")
+    assert any(f.start_line and "SECRET" in f.excerpt for f in validate(outline).report.findings)  # the hazard
+    report, validated = run_validation(outline, lang="zh", issuer=None, jurisdiction=None, workdir=tmp_path / "w")
+    assert any(f.start_line for f in report.findings) and validated.source == "secret.txt" == outline.source
+    assert not any("SECRET" in f.excerpt for f in report.findings)
