@@ -73,17 +73,24 @@ class FindingView:
     label: str
     message: str
     shape: str
+
+
+@dataclass
+class NodeGroup:
+    """The findings about one place in the guide (a direction, a field, the guide itself), with its lines."""
+
     number: str | None
     code: str | None
     title: str | None
     lines: str
     excerpt: dict[str, Any] | None
+    findings: list[FindingView] = field(default_factory=list)
 
 
 @dataclass
 class SectionGroup:
     title: str
-    findings: list[FindingView] = field(default_factory=list)
+    nodes: list[NodeGroup] = field(default_factory=list)
 
 
 @dataclass
@@ -107,30 +114,28 @@ def _code(f: Finding) -> str | None:
     return code if code and code != f.number else None
 
 
-def finding_view(f: Finding, lines: list[str], lang: str) -> FindingView:
-    return FindingView(
-        severity=f.severity,
-        label=SEVERITY_LABELS[lang].get(f.severity, f.severity),
-        message=f.messages.get(lang) or f.message,
-        shape=f.shape,
-        number=f.number,
-        code=_code(f),
-        title=f.title,
-        lines=f.lines,
-        excerpt=_excerpt(f, lines),
-    )
+def finding_view(f: Finding, lang: str) -> FindingView:
+    return FindingView(f.severity, SEVERITY_LABELS[lang].get(f.severity, f.severity), f.messages.get(lang) or f.message,
+                       f.shape)
 
 
 def grouped(report: ValidationReport, lines: list[str], lang: str) -> list[SeverityGroup]:
-    """Violations first (what to fix), then warnings, then infos; each by guide section in text order."""
+    """Violations first (what to fix), then warnings, then infos; each by guide section, then by the
+    node the findings are about, in text order."""
     groups = []
     for severity in SEVERITIES:
         items = [f for f in report.findings if f.severity == severity]
         if not items:
             continue
         sections: dict[str, SectionGroup] = {}
+        nodes: dict[tuple, NodeGroup] = {}
         for f in sorted(items, key=lambda f: (f.start_line or 0)):
-            sections.setdefault(f.section, SectionGroup(f.section)).findings.append(finding_view(f, lines, lang))
+            section = sections.setdefault(f.section, SectionGroup(f.section))
+            key = (f.section, f.number, f.title, f.lines)
+            if key not in nodes:
+                nodes[key] = NodeGroup(f.number, _code(f), f.title, f.lines, _excerpt(f, lines))
+                section.nodes.append(nodes[key])
+            nodes[key].findings.append(finding_view(f, lang))
         groups.append(SeverityGroup(severity, SEVERITY_LABELS[lang][severity], len(items), list(sections.values())))
     return groups
 

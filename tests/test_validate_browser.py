@@ -88,7 +88,7 @@ def test_upload_a_seed_guide_read_the_report_switch_to_english(server, driver):
     shown = {int(li.get_attribute("value")): li.text for li in driver.find_elements(By.CSS_SELECTOR, "ol.lines li")}
     for f in api["findings"]:
         assert shown.get(f["start_line"]) == lines[f["start_line"] - 1].strip()
-    messages = [p.text for p in driver.find_elements(By.CSS_SELECTOR, "li.finding p.msg")]
+    messages = [p.text for p in driver.find_elements(By.CSS_SELECTOR, "li.finding span.msg")]
     assert any(f["messages"]["zh"] in m for f in api["findings"] for m in messages)
     outline_items = driver.find_elements(By.CSS_SELECTOR, "aside.voutline nav.tree li")
     assert len(outline_items) >= len(api["outline"])
@@ -99,7 +99,7 @@ def test_upload_a_seed_guide_read_the_report_switch_to_english(server, driver):
     driver.find_element(By.CSS_SELECTOR, "header.site a.lang").click()
     WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Validation report")
-    messages = [p.text for p in driver.find_elements(By.CSS_SELECTOR, "li.finding p.msg")]
+    messages = [p.text for p in driver.find_elements(By.CSS_SELECTOR, "li.finding span.msg")]
     assert all(any(f["messages"]["en"] in m for m in messages) for f in api["findings"])
     assert driver.find_elements(By.CSS_SELECTOR, "ol.lines li")
     for width in (360, 1280):

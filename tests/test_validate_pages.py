@@ -136,6 +136,20 @@ def test_seed_upload_shows_its_findings_with_their_source_lines(server, seed_api
         assert node["title"] in html
 
 
+def test_findings_about_one_direction_are_shown_together_with_its_lines_once(server, seed_api_report):
+    by_place: dict[tuple, list[dict]] = {}
+    for f in seed_api_report["findings"]:
+        by_place.setdefault((f["severity"], f["number"], f["title"], f["lines"]), []).append(f)
+    shared = [group for group in by_place.values() if len(group) > 1]
+    assert shared, "the seed guide has a direction with more than one finding"
+    _, page = Session(server.url).upload_and_follow("004.txt", SEED.read_bytes())
+    items = re.findall(r'<li class="finding">(.*?)</figure>\s*</li>', page.text(), re.S)
+    for group in shared:
+        holding = [item for item in items if all(f["messages"]["zh"] in item for f in group)]
+        assert len(holding) == 1
+        assert holding[0].count(f'<li value="{group[0]["start_line"]}">') == 1
+
+
 def test_violations_come_before_warnings(server):
     session = Session(server.url)
     # A direction without indicators (violation) in a guide without deadline or contacts (warnings).
