@@ -252,3 +252,14 @@ def test_an_image_is_refused_whatever_its_name():
 def test_bytes_beyond_the_limit_are_refused():
     with pytest.raises(RequestEntityTooLarge):
         read_upload(b"x" * 2000, "g.txt", None, UploadLimits(max_bytes=1000))
+
+
+def test_html_with_an_entity_expansion_dtd_is_read_without_expanding():
+    import warnings
+
+    head = BILLION_LAUGHS.split(b"<w:document")[0].replace(b"<!DOCTYPE lolz", b"<!DOCTYPE html")
+    page = head + "<html><body><p>2025年度项目申报指南</p><p>&lol9;</p></body></html>".encode()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # BeautifulSoup remarks on the XML declaration
+        src = read_upload(page, "laughs.html", None, LIMITS)
+    assert "2025年度项目申报指南" in src.text and len(src.text) < 1000

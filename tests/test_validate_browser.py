@@ -59,7 +59,7 @@ def screenshot(driver, name: str, width: int) -> Path:
     ARTEFACTS.mkdir(exist_ok=True)
     driver.set_window_size(width, 900)
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(width, min(max(height, 600), 4000))
+    driver.set_window_size(width, min(max(height + 150, 600), 4000))  # the window includes its chrome
     path = ARTEFACTS / f"{name}-{width}.png"
     driver.save_screenshot(str(path))
     return path
@@ -76,7 +76,9 @@ def test_upload_a_seed_guide_read_the_report_switch_to_english(server, driver):
     driver.get(server.url + "/validate")
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh"
     assert driver.find_element(By.TAG_NAME, "h1").text == "上传指南进行校验"
-    screenshot(driver, "validate-form", 360)
+    for width in (360, 1280):
+        screenshot(driver, "validate-form", width)
+    driver.set_window_size(360, 900)
 
     driver.find_element(By.ID, "file").send_keys(str(SEED))
     driver.find_element(By.ID, "submit").click()
