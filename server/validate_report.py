@@ -34,12 +34,15 @@ def run_validation(outline: Outline, *, lang: str, issuer: str | None, jurisdict
     """The only call into ``guidegraph.validation`` (check it against the validator's signature).
 
     Returns the report and the outline as validated (what publishing writes).
-    The ingest branch adds ``validate(..., issuer=, jurisdiction=)`` (and
-    ``Supplied(issuer, jurisdiction).apply(outline)``); until then the supplied
-    values are filled into a copy of the outline here (the text wins).
     ``validate`` reads an outline's lines from ``outline.source`` when that file
     exists: an uploaded name must never resolve to a server file, so the name is
     moved under a folder that does not exist while it runs.
+
+    The ingest branch adds ``validate(..., issuer=, jurisdiction=)`` and
+    ``validation.Supplied``; after that merge, replace ``_supplied(...)`` with
+    ``Supplied(issuer, jurisdiction).apply(outline)`` (same outline for the report
+    and for publishing; its jurisdiction levels are the parser's) and keep
+    calling ``validate(outline, lang=lang)`` without the two keywords.
     """
     from guidegraph.validation import validate
 
