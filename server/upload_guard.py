@@ -5,8 +5,10 @@ this module bounds what reading them may cost: the request body is read in
 chunks against the upload limit, a .docx's ZIP directory is checked for
 bombs (member count, total unpacked size, compression ratio) and its XML
 parts for DTDs (OOXML never has one, so a DOCTYPE or ENTITY is an
-expansion attack), and a PDF is read in a child process under a memory
-limit, a CPU and wall-clock budget and a page cap. Temporary files live in
+expansion attack), a PDF's pages are counted against a cap, and all the
+work on an upload (reading, parsing, validating) runs in a child process
+under a memory limit and a CPU and wall-clock budget (``run_bounded``), so
+no document can hold a server thread or its memory. Temporary files live in
 one TemporaryDirectory per upload, removed whatever happens.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -39,8 +42,8 @@ class UploadLimits:
     docx_max_ratio: int = 200  # unpacked / packed for one member; text XML stays far below
     docx_ratio_floor: int = 1024 * 1024  # members smaller than this are not ratio-checked
     pdf_max_pages: int = 500
-    pdf_seconds: float = 30.0
-    pdf_memory_bytes: int = 1024 * 1024 * 1024
+    seconds: float = 60.0  # CPU and wall-clock budget for all the work on one upload
+    memory_bytes: int = 2 * 1024 * 1024 * 1024  # address space of the child doing it
 
 
 class UploadRefused(InputError):
@@ -133,64 +136,76 @@ def _has_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
 
 # ---------------------------------------------------------------- PDF
 
-# Runs in a child process: limits first, then pdfminer. Prints one JSON object.
-_PDF_CHILD = r"""
-import json, resource, sys
-memory, seconds, max_pages, path, name = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+
+def check_pdf_pages(data: bytes, name: str, limits: UploadLimits) -> None:
+    """Refuse a PDF with more pages than a guide has (counted lazily: at most cap + 1 are parsed)."""
+    import itertools
+
+    from pdfminer.pdfpage import PDFPage
+
+    try:
+        pages = sum(1 for _ in itertools.islice(PDFPage.get_pages(io.BytesIO(data)), limits.pdf_max_pages + 1))
+    except Exception:  # noqa: BLE001 - a damaged file is the reader's to describe
+        return
+    if pages > limits.pdf_max_pages:
+        raise UploadRefused(f"{name}: the PDF has more than {limits.pdf_max_pages} pages, more than a guide has")
+
+
+# ---------------------------------------------------------------- the child process
+
+# Limits first, then the job. The job reads its input from the work folder and returns a
+# JSON-ready dict; what goes back to the server is JSON, never objects.
+_CHILD = r"""
+import importlib, json, resource, sys
+memory, seconds, target, workdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+from guidegraph.errors import InputError
+module, _, func = target.partition(":")
 try:
-    import itertools
-    from pdfminer.pdfpage import PDFPage
-    from guidegraph.errors import InputError
-    from guidegraph.ingest.readers.pdffile import read_pdf
-    data = open(path, "rb").read()
-    import io
-    try:
-        pages = sum(1 for _ in itertools.islice(PDFPage.get_pages(io.BytesIO(data)), max_pages + 1))
-    except Exception:
-        pages = 0  # read_pdf says what is wrong with a damaged file
-    if pages > max_pages:
-        out = {"error": f"{name}: the PDF has more than {max_pages} pages, more than a guide has"}
-    else:
-        out = {"text": read_pdf(data, name)}
+    out = {"ok": getattr(importlib.import_module(module), func)(workdir)}
 except InputError as exc:
-    out = {"error": exc.message}
+    out = {"error": exc.message, "status": getattr(exc, "status", 422)}
 except MemoryError:
-    out = {"error": f"{name}: the PDF needs more memory to read than a guide can"}
+    out = {"error": "memory"}
 sys.stdout.write(json.dumps(out, ensure_ascii=False))
 """
 
 
-def read_pdf_bounded(data: bytes, name: str, workdir: Path, limits: UploadLimits) -> str:
-    """The PDF's text, read by the project's reader in a child process under the limits."""
-    path = workdir / "upload.pdf"
-    path.write_bytes(data)
-    budget = max(1, int(limits.pdf_seconds))
-    argv = [sys.executable, "-c", _PDF_CHILD, str(limits.pdf_memory_bytes), str(budget),
-            str(limits.pdf_max_pages), str(path), name]
+def run_bounded(target: str, workdir: Path, limits: UploadLimits) -> dict:
+    """Run ``module:function(workdir)`` in a child process under the limits; its result, or UploadRefused."""
+    budget = max(1, int(limits.seconds))
+    argv = [sys.executable, "-c", _CHILD, str(limits.memory_bytes), str(budget), target, str(workdir)]
     try:
-        done = subprocess.run(argv, capture_output=True, timeout=limits.pdf_seconds + 5, cwd=workdir)
+        # TMPDIR: whatever the child's libraries spool goes into the work folder, removed with it.
+        done = subprocess.run(argv, capture_output=True, timeout=limits.seconds + 5, cwd=workdir,
+                              env={**os.environ, "TMPDIR": str(workdir)})
     except subprocess.TimeoutExpired:
-        raise UploadRefused(f"{name}: reading the PDF took longer than {budget} s; it is refused") from None
+        raise UploadRefused(f"the document took longer than {budget} s to check; it is refused") from None
     try:
         out = json.loads(done.stdout.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         # Killed by the CPU or memory limit (or crashed): no answer on stdout.
-        raise UploadRefused(f"{name}: reading the PDF exceeded the time or memory a guide may take; it is refused") from None
+        raise UploadRefused(f"checking the document exceeded the time ({budget} s) or memory a guide may take; "
+                            "it is refused") from None
+    if out.get("error") == "memory":
+        raise UploadRefused("the document needs more memory to check than a guide can; it is refused")
     if "error" in out:
-        raise UploadRefused(out["error"])
-    return out["text"]
+        raise UploadRefused(out["error"], out.get("status", 422))
+    return out["ok"]
 
 
 # ---------------------------------------------------------------- any upload
 
 
-def read_upload(data: bytes, name: str, workdir: Path, limits: UploadLimits):
-    """A SourceText for the uploaded bytes, the kind decided by the readers' sniffing."""
+def read_upload(data: bytes, name: str, limits: UploadLimits):
+    """A SourceText for the uploaded bytes, the kind decided by the readers' sniffing.
+
+    Run it inside ``run_bounded``: the checks here bound what a container may
+    unpack to, the child's limits bound the time and memory the reading takes.
+    """
     from guidegraph.ingest.readers import read_bytes
     from guidegraph.ingest.readers.sniff import DOCX, PDF, sniff
-    from guidegraph.ingest.readers.source import MEDIA_PDF, SourceText, sha256_hex
 
     if len(data) > limits.max_bytes:
         raise RequestEntityTooLarge()
@@ -200,9 +215,9 @@ def read_upload(data: bytes, name: str, workdir: Path, limits: UploadLimits):
     if kind == DOCX:
         check_docx(data, name, limits)
     if kind == PDF:
-        text = read_pdf_bounded(data, name, workdir, limits)
-        return SourceText(path=name, text=text, encoding="pdf", media_type=MEDIA_PDF, sha256=sha256_hex(data))
+        check_pdf_pages(data, name, limits)
     return read_bytes(data, name)
 
 
-__all__ = ["UploadLimits", "UploadRefused", "safe_name", "read_limited", "server_body_limit", "check_docx", "read_pdf_bounded", "read_upload"]
+__all__ = ["UploadLimits", "UploadRefused", "safe_name", "read_limited", "server_body_limit", "check_docx", "check_pdf_pages",
+           "run_bounded", "read_upload"]

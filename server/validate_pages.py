@@ -24,9 +24,8 @@ from werkzeug.wsgi import get_input_stream
 
 from guidegraph.errors import GuideGraphError, InputError
 from guidegraph.server.i18n import current_language, translate
-from guidegraph.server.upload_guard import FORM_SLACK, UploadLimits, UploadRefused, read_limited, read_upload, safe_name
-from guidegraph.server.validate_report import (DOWNLOADS, RecentResults, grouped, guide_summary, outline_tree, render,
-                                               run_validation)
+from guidegraph.server.upload_guard import FORM_SLACK, UploadLimits, UploadRefused, read_limited, run_bounded, safe_name
+from guidegraph.server.validate_report import DOWNLOADS, JOB, Checked, RecentResults, grouped, write_job
 
 bp = Blueprint("validate_pages", __name__)
 
@@ -34,9 +33,7 @@ CSRF_COOKIE = "gg_csrf"
 CSRF_FIELD = "csrf"
 SPOOL_BYTES = 1024 * 1024
 LANGS = ("zh", "en")
-API_TYPES = {"application/json": "json", "text/turtle": "turtle", "text/csv": "csv"}
-API_MEDIA = {"json": "application/json; charset=utf-8", "turtle": "text/turtle; charset=utf-8",
-             "csv": "text/csv; charset=utf-8"}
+API_TYPES = {"application/json": "json", "text/turtle": "ttl", "text/csv": "csv"}
 
 
 def install(app: Flask) -> None:
@@ -51,7 +48,8 @@ def _settings():
 
 def _limits() -> UploadLimits:
     s = _settings()
-    return UploadLimits(max_bytes=s.max_upload_bytes, pdf_max_pages=s.pdf_max_pages, pdf_seconds=s.pdf_seconds)
+    return UploadLimits(max_bytes=s.max_upload_bytes, pdf_max_pages=s.pdf_max_pages, seconds=s.validate_seconds,
+                        memory_bytes=s.validate_memory_bytes)
 
 
 def _results() -> RecentResults:
@@ -160,17 +158,15 @@ def _api_upload(workdir: Path, limits: UploadLimits) -> _Upload:
     return _Upload(data or None, safe_name(request.args.get("name"), "guide.txt"), fields)
 
 
-def _validate(upload: _Upload, workdir: Path, limits: UploadLimits, lang: str):
-    from guidegraph.ingest.pipeline import outline_source
-
+def _validate(upload: _Upload, workdir: Path, limits: UploadLimits, lang: str) -> Checked:
+    """Read, parse and validate the upload in a bounded child process."""
     if upload.data is None:
         raise UploadRefused(translate("v_nothing"), 400)
-    src = read_upload(upload.data, upload.name, workdir, limits)
-    outline = outline_source(src)
-    outline.source = upload.name
-    report, outline = run_validation(outline, lang=lang, issuer=upload.field("issuer"),
-                                     jurisdiction=upload.field("jurisdiction"), workdir=workdir)
-    return report, outline, src.lines()
+    if len(upload.data) > limits.max_bytes:
+        raise RequestEntityTooLarge()
+    write_job(workdir, upload.data, upload.name, lang, upload.field("issuer"), upload.field("jurisdiction"),
+              _settings().data_base_iri, limits)
+    return Checked.from_job(_session_token(), run_bounded(JOB, workdir, limits))
 
 
 def _report_lang(upload: _Upload) -> str:
@@ -194,15 +190,14 @@ def upload() -> Response:
             upload, form = _multipart(Path(tmp), limits)  # urlencoded forms parse the same way
             if not _csrf_ok(form):
                 return _message(403, translate("v_refused"), translate("v_csrf"))
-            report, outline, lines = _validate(upload, Path(tmp), limits, _report_lang(upload))
+            checked = _validate(upload, Path(tmp), limits, _report_lang(upload))
     except RequestEntityTooLarge:
         return _page("validate.html", 413, error=translate("v_too_large", mb=_mb(limits.max_bytes)))
     except UploadRefused as exc:
         return _page("validate.html", exc.status, error=exc.message)
     except InputError as exc:
         return _page("validate.html", 422, error=exc.message)
-    checked = _results().put(_session_token(), outline, lines, report)
-    if checked is None:
+    if not _results().put(checked):
         return _message(413, translate("v_refused"), translate("v_too_large", mb=_mb(limits.max_bytes)))
     return redirect(f"/validate/result/{checked.id}", code=303)
 
@@ -218,7 +213,7 @@ def result(result_id: str) -> Response:
         return _message(404, translate("v_expired_title"), translate("v_expired"))
     lang = current_language()
     return _page("validate_report.html", checked=checked, report=checked.report, groups=grouped(checked.report, checked.lines, lang),
-                 outline=outline_tree(checked.outline), guide=guide_summary(checked.outline), downloads=DOWNLOADS)
+                 outline=checked.outline, guide=checked.guide)
 
 
 @bp.get("/validate/result/<result_id>.<suffix>")
@@ -226,8 +221,8 @@ def download(result_id: str, suffix: str) -> Response:
     checked = _results().get(result_id, request.cookies.get(CSRF_COOKIE, ""))
     if checked is None or suffix not in DOWNLOADS:
         return _message(404, translate("v_expired_title"), translate("v_expired"))
-    response = Response(checked.downloads[suffix], content_type=DOWNLOADS[suffix][1])
-    stem = Path(checked.outline.source).stem or "guide"
+    response = Response(checked.downloads[suffix], content_type=DOWNLOADS[suffix])
+    stem = Path(checked.guide.get("source") or "guide").stem or "guide"
     response.headers["Content-Disposition"] = f"attachment; filename=\"validation.{suffix}\"; filename*=UTF-8''{_quote(stem)}-validation.{suffix}"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -254,33 +249,15 @@ def publish() -> Response:
     checked = _results().get(form.get("result", ""), request.cookies.get(CSRF_COOKIE, ""))
     if checked is None:
         return _message(404, translate("v_expired_title"), translate("v_expired"))
-    graph, guide = write_guide(checked.outline)
-    base = settings.data_base_iri
-    local = settings.resource_path + guide[len(base):] if guide.startswith(base) else None
-    return _page("validate_published.html", graph=graph, guide=guide, local=local)
-
-
-def write_guide(outline) -> tuple[str, str]:
-    """Write one guide's graph (replacing it) and add its shared concepts; (graph IRI, guide IRI)."""
-    import pyoxigraph as ox
-
-    from guidegraph import iris
-    from guidegraph.ingest.to_rdf import outline_graphs
-    from guidegraph.oxigraph_terms import BlankNodeMap, oxigraph_quads
-
-    base = _settings().data_base_iri
     store = current_app.extensions["guidegraph.store"]
-    own, concepts = outline_graphs(outline, base)
-    blanks = BlankNodeMap()
-
-    def ntriples(triples) -> bytes:
-        return ox.serialize([q.triple for q in oxigraph_quads(triples, None, blanks)], format=ox.RdfFormat.N_TRIPLES) or b""
-
-    graph = iris.graph_iri(outline, base)
-    store.replace_graph(graph, ntriples(own))
-    if concepts:
-        store.add_to_graph(iris.concepts_graph_iri(base), ntriples(concepts))
-    return graph, iris.guide_iri(outline, base)
+    what = checked.publish
+    store.replace_graph(what["graph"], what["own"].encode("utf-8"))
+    if what["concepts"]:
+        store.add_to_graph(what["concepts_graph"], what["concepts"].encode("utf-8"))
+    base = settings.data_base_iri
+    guide = what["guide"]
+    local = settings.resource_path + guide[len(base):] if guide.startswith(base) else None
+    return _page("validate_published.html", graph=what["graph"], guide=guide, local=local)
 
 
 # ---------------------------------------------------------------- API
@@ -294,7 +271,7 @@ def _api_error(status: int, message: str) -> Response:
 def _api_format() -> str | None:
     asked = request.args.get("format")
     if asked:
-        return {"json": "json", "turtle": "turtle", "ttl": "turtle", "csv": "csv"}.get(asked)
+        return {"json": "json", "turtle": "ttl", "ttl": "ttl", "csv": "csv"}.get(asked)
     accept = request.accept_mimetypes
     if not accept or accept.best in (None, "*/*"):
         return "json"
@@ -312,11 +289,11 @@ def api_validate() -> Response:
         with tempfile.TemporaryDirectory(prefix="guidegraph-upload-") as tmp:
             upload = _api_upload(Path(tmp), limits)
             lang = upload.field("lang") if upload.field("lang") in LANGS else "zh"
-            report, outline, _ = _validate(upload, Path(tmp), limits, lang)
+            checked = _validate(upload, Path(tmp), limits, lang)
     except RequestEntityTooLarge:
         return _api_error(413, f"the upload is larger than the limit of {limits.max_bytes} bytes")
     except UploadRefused as exc:
         return _api_error(exc.status, exc.message)
     except GuideGraphError as exc:
         return _api_error(422, exc.message)
-    return Response(render(report, outline, fmt), content_type=API_MEDIA[fmt])
+    return Response(checked.downloads[fmt], content_type=DOWNLOADS[fmt])

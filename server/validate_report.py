@@ -1,11 +1,13 @@
-"""One validation of an uploaded guide: the call into the validator, the report as pages
-show it (grouped, located, with its source lines), its downloads, and a bounded
-in-memory store of recent results (nothing is written to disk or to the store).
+"""One validation of an uploaded guide: the job a bounded child process runs (read,
+parse, validate, render), the report as pages show it (grouped, located, with its
+source lines), and a bounded in-memory store of recent results (nothing is written
+to disk or to the store until someone publishes).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import secrets
 import threading
@@ -16,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from guidegraph.ingest.model import Outline
+from rdflib import Graph
+
 from guidegraph.validation import SEVERITIES, SEVERITY_LABELS, Finding, ValidationReport
 
 EXCERPT_MAX_LINES = 8
-DOWNLOADS = {  # suffix -> (report format, media type)
-    "json": ("json", "application/json; charset=utf-8"),
-    "ttl": ("turtle", "text/turtle; charset=utf-8"),
-    "csv": ("csv", "text/csv; charset=utf-8"),
+DOWNLOADS = {  # suffix -> media type
+    "json": "application/json; charset=utf-8",
+    "ttl": "text/turtle; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
 }
 
 
@@ -161,24 +165,78 @@ def guide_summary(outline: Outline) -> dict[str, Any]:
     }
 
 
-# ---------------------------------------------------------------- downloads
+# ---------------------------------------------------------------- the job (in the child process)
+
+REQUEST_FILE = "request.json"
+UPLOAD_FILE = "upload.bin"
+JOB = "guidegraph.server.validate_report:job"
 
 
-def report_json(report: ValidationReport, outline: Outline) -> bytes:
+def report_json(report: ValidationReport, outline: Outline) -> str:
     """The CLI's JSON report, with the recovered outline beside the findings."""
     payload = json.loads(report.to_json())
     payload["guide"] = guide_summary(outline)
     payload["outline"] = outline_tree(outline)
-    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+    return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
-def render(report: ValidationReport, outline: Outline, fmt: str) -> bytes:
-    if fmt == "json":
-        return report_json(report, outline)
-    return report.render(fmt).encode("utf-8")
+def _ntriples(triples, blanks) -> str:
+    import pyoxigraph as ox
+
+    from guidegraph.oxigraph_terms import oxigraph_quads
+
+    quads = oxigraph_quads(triples, None, blanks)
+    return (ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+
+
+def publishable(outline: Outline, base: str) -> dict[str, str]:
+    """What publishing writes: the guide's graph and its shared concepts, as N-Triples."""
+    from guidegraph import iris
+    from guidegraph.ingest.to_rdf import outline_graphs
+    from guidegraph.oxigraph_terms import BlankNodeMap
+
+    own, concepts = outline_graphs(outline, base)
+    blanks = BlankNodeMap()
+    return {"graph": iris.graph_iri(outline, base), "guide": iris.guide_iri(outline, base),
+            "concepts_graph": iris.concepts_graph_iri(base), "own": _ntriples(own, blanks),
+            "concepts": _ntriples(concepts, blanks)}
+
+
+def job(workdir: str) -> dict[str, Any]:
+    """Read, parse and validate the upload in ``workdir``; everything the pages need, as JSON."""
+    from guidegraph.ingest.pipeline import outline_source
+    from guidegraph.server.upload_guard import UploadLimits, read_upload
+
+    folder = Path(workdir)
+    request = json.loads((folder / REQUEST_FILE).read_text(encoding="utf-8"))
+    src = read_upload((folder / UPLOAD_FILE).read_bytes(), request["name"], UploadLimits(**request["limits"]))
+    outline = outline_source(src)
+    outline.source = request["name"]
+    report, outline = run_validation(outline, lang=request["lang"], issuer=request.get("issuer"),
+                                     jurisdiction=request.get("jurisdiction"), workdir=folder)
+    return {
+        "lang": report.lang,
+        "guides": report.guides,
+        "findings": [f.to_json() for f in report.findings],
+        "lines": src.lines(),
+        "outline": outline_tree(outline),
+        "guide": guide_summary(outline),
+        "downloads": {"json": report_json(report, outline), "ttl": report.to_turtle(), "csv": report.to_csv()},
+        "publish": publishable(outline, request["base"]),
+    }
+
+
+def write_job(workdir: Path, data: bytes, name: str, lang: str, issuer: str | None, jurisdiction: str | None,
+              base: str, limits) -> None:
+    (workdir / UPLOAD_FILE).write_bytes(data)
+    request = {"name": name, "lang": lang, "issuer": issuer, "jurisdiction": jurisdiction, "base": base,
+               "limits": dataclasses.asdict(limits)}
+    (workdir / REQUEST_FILE).write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
 
 
 # ---------------------------------------------------------------- recent results
+
+_FINDING_FIELDS = {f.name for f in dataclasses.fields(Finding)}
 
 
 @dataclass
@@ -187,16 +245,26 @@ class Checked:
 
     id: str
     owner: str  # the browser session (CSRF cookie) it belongs to
-    outline: Outline
+    report: ValidationReport  # findings and counts (the report graph travels as the Turtle download)
     lines: list[str]
-    report: ValidationReport
+    outline: list[dict[str, Any]]
+    guide: dict[str, Any]
     downloads: dict[str, bytes]
+    publish: dict[str, str]
     created: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def from_job(cls, owner: str, out: dict[str, Any]) -> "Checked":
+        findings = [Finding(**{k: v for k, v in f.items() if k in _FINDING_FIELDS}) for f in out["findings"]]
+        report = ValidationReport(findings, Graph(), out["lang"], out["guides"])
+        downloads = {suffix: out["downloads"][suffix].encode("utf-8") for suffix in DOWNLOADS}
+        return cls(secrets.token_urlsafe(18), owner, report, out["lines"], out["outline"], out["guide"], downloads,
+                   out["publish"])
 
     @property
     def size(self) -> int:
-        # The outline holds the text a few times over (nodes, blocks); a rough, safe-side estimate.
-        return sum(len(b) for b in self.downloads.values()) + 4 * len(self.outline.text.encode("utf-8"))
+        return (sum(len(b) for b in self.downloads.values()) + sum(len(t) for t in self.publish.values())
+                + sum(len(line) for line in self.lines) * 3)
 
 
 class RecentResults:
@@ -211,18 +279,16 @@ class RecentResults:
         for key in [k for k, v in self._items.items() if now - v.created > self.ttl]:
             del self._items[key]
 
-    def put(self, owner: str, outline: Outline, lines: list[str], report: ValidationReport) -> Checked | None:
-        """Keep a result; None when it alone is larger than the whole store may hold."""
-        downloads = {suffix: render(report, outline, fmt) for suffix, (fmt, _) in DOWNLOADS.items()}
-        checked = Checked(secrets.token_urlsafe(18), owner, outline, lines, report, downloads)
+    def put(self, checked: Checked) -> bool:
+        """Keep a result; False when it alone is larger than the whole store may hold."""
         if checked.size > self.max_bytes:
-            return None
+            return False
         with self._lock:
             self._expire(time.monotonic())
             self._items[checked.id] = checked
             while len(self._items) > self.max_items or sum(v.size for v in self._items.values()) > self.max_bytes:
                 self._items.popitem(last=False)
-        return checked
+        return True
 
     def get(self, result_id: str, owner: str) -> Checked | None:
         """The result, only for the session that made it."""

@@ -10,8 +10,9 @@ import pytest
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from guidegraph.errors import InputError
-from guidegraph.server.upload_guard import (UploadLimits, UploadRefused, check_docx, read_limited, read_pdf_bounded,
-                                            read_upload, safe_name)
+from guidegraph.server.upload_guard import (UploadLimits, UploadRefused, check_docx, check_pdf_pages, read_limited,
+                                            read_upload, run_bounded, safe_name)
+from guidegraph.server.validate_report import JOB, write_job
 from tests.pdf_fixtures import build_pdf
 
 LIMITS = UploadLimits()
@@ -147,7 +148,7 @@ def test_read_limited_stops_reading_soon_after_the_limit():
 def test_a_plain_docx_passes_the_checks_and_is_read():
     data = docx_bytes(["2025年度项目申报指南", "一、人工智能"])
     check_docx(data, "g.docx", LIMITS)
-    src = read_upload(data, "g.docx", None, LIMITS)
+    src = read_upload(data, "g.docx", LIMITS)
     assert src.lines()[:2] == ["2025年度项目申报指南", "一、人工智能"]
 
 
@@ -173,7 +174,7 @@ def test_docx_with_too_many_parts_is_refused():
 
 def test_docx_with_an_entity_expansion_dtd_is_refused_before_parsing():
     with pytest.raises(UploadRefused, match="DTD"):
-        read_upload(billion_laughs_docx(), "laughs.docx", None, LIMITS)
+        read_upload(billion_laughs_docx(), "laughs.docx", LIMITS)
 
 
 @pytest.mark.parametrize("decl", [b"<!doctype x>", b"<!ENTITY a 'b'>"])
@@ -200,58 +201,86 @@ def test_the_docx_parser_itself_does_not_expand_entities():
 # ---------------------------------------------------------------- PDF
 
 
-def test_a_pdf_is_read_in_the_child_process(tmp_path):
+def bounded(data: bytes, name: str, workdir, limits: UploadLimits = LIMITS) -> dict:
+    """The whole upload job (read, parse, validate) in the bounded child process."""
+    write_job(workdir, data, name, "zh", None, None, "https://example.org/gg/", limits)
+    return run_bounded(JOB, workdir, limits)
+
+
+def test_a_pdf_is_read_and_validated_in_the_child_process(tmp_path):
     data = build_pdf([["2025年度科技计划项目申报指南", "一、人工智能"]])
-    text = read_pdf_bounded(data, "g.pdf", tmp_path, LIMITS)
-    assert "2025年度科技计划项目申报指南" in text and "人工智能" in text
+    out = bounded(data, "g.pdf", tmp_path)
+    assert "2025年度科技计划项目申报指南" in out["lines"] and out["guide"]["source"] == "g.pdf"
+    assert out["publish"]["graph"].startswith("https://example.org/gg/guide/")
 
 
 def test_a_pdf_with_more_pages_than_the_cap_is_refused(tmp_path):
     data = build_pdf([[f"第{i}页"] for i in range(6)])
     with pytest.raises(UploadRefused, match="more than 5 pages"):
-        read_pdf_bounded(data, "long.pdf", tmp_path, UploadLimits(pdf_max_pages=5))
-    assert "第5页" in read_pdf_bounded(data, "long.pdf", tmp_path, UploadLimits(pdf_max_pages=6))
+        check_pdf_pages(data, "long.pdf", UploadLimits(pdf_max_pages=5))
+    check_pdf_pages(data, "long.pdf", UploadLimits(pdf_max_pages=6))
+    with pytest.raises(UploadRefused, match="more than 5 pages"):
+        bounded(data, "long.pdf", tmp_path, UploadLimits(pdf_max_pages=5))
+    assert "第5页" in bounded(data, "long.pdf", tmp_path, UploadLimits(pdf_max_pages=6))["lines"]
 
 
 def test_a_pdf_whose_content_inflates_past_the_memory_limit_is_refused(tmp_path):
     data = minimal_pdf(b" " * (600 * 1024 * 1024))  # a 600 MB content stream in well under 1 MB
     assert len(data) < 1024 * 1024
     with pytest.raises(UploadRefused, match="allocate|memory|time"):
-        read_pdf_bounded(data, "bomb.pdf", tmp_path, UploadLimits(pdf_memory_bytes=400 * 1024 * 1024, pdf_seconds=60))
+        bounded(data, "bomb.pdf", tmp_path, UploadLimits(memory_bytes=400 * 1024 * 1024, seconds=60))
 
 
 def test_a_pdf_that_takes_too_long_is_stopped_at_the_budget(tmp_path):
     import time
 
-    # Half a million tiny text runs: pdfminer's layout analysis needs far longer than one second.
-    ops = b"BT /F1 1 Tf " + b"(a) Tj 1 0 Td " * 500_000 + b"ET"
-    data = minimal_pdf(ops)
+    # Half a million tiny text runs: pdfminer's layout analysis needs far longer than two seconds.
+    data = minimal_pdf(b"BT /F1 1 Tf " + b"(a) Tj 1 0 Td " * 500_000 + b"ET")
     started = time.monotonic()
     with pytest.raises(UploadRefused, match="time|longer"):
-        read_pdf_bounded(data, "slow.pdf", tmp_path, UploadLimits(pdf_seconds=1))
-    assert time.monotonic() - started < 10
+        bounded(data, "slow.pdf", tmp_path, UploadLimits(seconds=2))
+    assert time.monotonic() - started < 12
+
+
+def test_a_text_that_is_slow_to_validate_is_stopped_at_the_budget(tmp_path):
+    """Not only PDFs: a guide repeated forty times validates for minutes; the budget stops it."""
+    import time
+    from pathlib import Path
+
+    seed = (Path(__file__).resolve().parent.parent / "corpus" / "004_757a5c273432423d.txt").read_bytes()
+    started = time.monotonic()
+    with pytest.raises(UploadRefused, match="time|longer"):
+        bounded(seed * 40, "repeated.txt", tmp_path, UploadLimits(seconds=3))
+    assert time.monotonic() - started < 15
+    assert bounded(seed, "once.txt", tmp_path, UploadLimits(seconds=30))["findings"]
+
+
+def test_input_errors_in_the_child_come_back_as_refusals_with_their_message(tmp_path):
+    with pytest.raises(UploadRefused, match="not a PDF file") as caught:
+        bounded(b"junk \x00\x01" * 50, "x.pdf", tmp_path)
+    assert caught.value.status == 422
 
 
 def test_junk_with_a_pdf_name_is_refused_by_sniffing():
     with pytest.raises(InputError, match="not a PDF file"):
-        read_upload(b"this is junk \x00\x01\x02 pretending" * 10, "report.pdf", None, LIMITS)
+        read_upload(b"this is junk \x00\x01\x02 pretending" * 10, "report.pdf", LIMITS)
 
 
 def test_content_wins_over_the_name(tmp_path):
     """A PDF named .txt is read as a PDF (the readers' sniffing decides, not the name)."""
     data = build_pdf([["申报指南正文"]])
-    src = read_upload(data, "notes.txt", tmp_path, LIMITS)
+    src = read_upload(data, "notes.txt", LIMITS)
     assert src.media_type == "application/pdf" and "申报指南正文" in src.text
 
 
 def test_an_image_is_refused_whatever_its_name():
     with pytest.raises(InputError, match="PNG"):
-        read_upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "guide.txt", None, LIMITS)
+        read_upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "guide.txt", LIMITS)
 
 
 def test_bytes_beyond_the_limit_are_refused():
     with pytest.raises(RequestEntityTooLarge):
-        read_upload(b"x" * 2000, "g.txt", None, UploadLimits(max_bytes=1000))
+        read_upload(b"x" * 2000, "g.txt", UploadLimits(max_bytes=1000))
 
 
 def test_html_with_an_entity_expansion_dtd_is_read_without_expanding():
@@ -261,5 +290,5 @@ def test_html_with_an_entity_expansion_dtd_is_read_without_expanding():
     page = head + "<html><body><p>2025年度项目申报指南</p><p>&lol9;</p></body></html>".encode()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # BeautifulSoup remarks on the XML declaration
-        src = read_upload(page, "laughs.html", None, LIMITS)
+        src = read_upload(page, "laughs.html", LIMITS)
     assert "2025年度项目申报指南" in src.text and len(src.text) < 1000

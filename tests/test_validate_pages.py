@@ -534,34 +534,44 @@ def test_publishing_needs_token_and_csrf_and_then_writes_the_guide(writable, see
 # ---------------------------------------------------------------- the in-memory results
 
 
-def _outline_and_report(text: str):
-    from guidegraph.ingest.pipeline import outline_text
-    from guidegraph.server.validate_report import run_validation
+def checked_result(tmp_path, text: str):
+    """A result as the upload job makes it (run in this process here)."""
+    from guidegraph.server.upload_guard import UploadLimits
+    from guidegraph.server.validate_report import Checked, job, write_job
 
-    outline = outline_text(text, "g.txt")
-    return run_validation(outline, lang="zh", issuer=None, jurisdiction=None, workdir=Path(tempfile.gettempdir()))
+    write_job(tmp_path, text.encode("utf-8"), "g.txt", "zh", None, None, "https://example.org/gg/", UploadLimits())
+    out = job(str(tmp_path))
+    return lambda owner="me": Checked.from_job(owner, out)
 
 
-def test_recent_results_are_bounded_in_count_and_bytes_and_expire():
+def test_recent_results_are_bounded_in_count_and_bytes_and_expire(tmp_path):
     from guidegraph.server.validate_report import RecentResults
 
-    report, outline = _outline_and_report(DRAFT)
-    lines = DRAFT.splitlines()
+    make = checked_result(tmp_path, DRAFT)
     store = RecentResults(max_items=3, max_bytes=10**9, ttl=3600)
-    kept = [store.put("me", outline, lines, report) for _ in range(5)]
-    assert len(store) == 3
+    kept = [make() for _ in range(5)]
+    assert all(store.put(c) for c in kept) and len(store) == 3
     assert store.get(kept[0].id, "me") is None and store.get(kept[4].id, "me") is kept[4]
     assert store.get(kept[4].id, "someone else") is None and store.get(kept[4].id, "") is None
     one = kept[4].size
     by_bytes = RecentResults(max_items=100, max_bytes=int(one * 2.5), ttl=3600)
     for _ in range(5):
-        by_bytes.put("me", outline, lines, report)
+        by_bytes.put(make())
     assert len(by_bytes) == 2
-    assert RecentResults(max_bytes=one - 1).put("me", outline, lines, report) is None
+    assert RecentResults(max_bytes=one - 1).put(make()) is False
     expiring = RecentResults(ttl=0.05)
-    item = expiring.put("me", outline, lines, report)
+    item = make()
+    expiring.put(item)
     time.sleep(0.1)
     assert expiring.get(item.id, "me") is None and len(expiring) == 0
+
+
+def test_a_result_keeps_the_validators_findings(tmp_path):
+    checked = checked_result(tmp_path, SEED.read_text(encoding="utf-8"))()
+    expected = validate(SEED).report
+    assert [(f.shape, f.start_line, f.messages) for f in checked.report.findings] == \
+        [(f.shape, f.start_line, f.messages) for f in expected.findings]
+    assert checked.report.counts() == expected.counts() and checked.report.conforms == expected.conforms
 
 
 def test_an_uploaded_name_is_never_read_from_the_servers_disk(tmp_path, monkeypatch):
