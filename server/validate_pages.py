@@ -187,10 +187,10 @@ def upload() -> Response:
     limits = _limits()
     try:
         with tempfile.TemporaryDirectory(prefix="guidegraph-upload-") as tmp:
-            upload, form = _multipart(Path(tmp), limits)  # urlencoded forms parse the same way
-            if not _csrf_ok(form):
+            sent, fields = _multipart(Path(tmp), limits)  # urlencoded forms parse the same way
+            if not _csrf_ok(fields):
                 return _message(403, translate("v_refused"), translate("v_csrf"))
-            checked = _validate(upload, Path(tmp), limits, _report_lang(upload))
+            checked = _validate(sent, Path(tmp), limits, _report_lang(sent))
     except RequestEntityTooLarge:
         return _page("validate.html", 413, error=translate("v_too_large", mb=_mb(limits.max_bytes)))
     except UploadRefused as exc:
