@@ -587,3 +587,13 @@ def test_an_uploaded_name_is_never_read_from_the_servers_disk(tmp_path, monkeypa
     report, validated = run_validation(outline, lang="zh", issuer=None, jurisdiction=None, workdir=tmp_path / "w")
     assert any(f.start_line for f in report.findings) and validated.source == "secret.txt" == outline.source
     assert not any("SECRET" in f.excerpt for f in report.findings)
+
+
+@pytest.mark.parametrize("setting", [{"max_upload_bytes": 0}, {"pdf_max_pages": 0}, {"validate_seconds": -1}])
+def test_upload_limits_must_be_positive(setting):
+    from guidegraph.errors import UsageError
+    from guidegraph.server.settings import Settings
+
+    with pytest.raises(UsageError, match="upload limits"):
+        Settings.from_mapping(setting)
+    assert Settings.from_mapping({}).max_upload_bytes == 20 * 1024 * 1024
