@@ -93,6 +93,53 @@ TEXT = {
     },
 }
 
+# Validation by upload (/validate).
+_VALIDATE_TEXT = {
+    "zh": {
+        "validate": "校验指南", "v_title": "上传指南进行校验",
+        "v_intro": "上传申报指南（.txt、.docx、.pdf、.html）或粘贴全文，按 SHACL 完整性规则检查，并列出需要修改的地方及其原文行号。上传内容只在内存中处理，发布之前不会保存。",
+        "v_file": "指南文件", "v_file_hint": ".txt、.docx、.pdf 或 .html，最大 {mb} MB；文件类型按内容识别",
+        "v_or_paste": "或粘贴全文", "v_issuer": "发布单位（草稿未写明时填写）", "v_jurisdiction": "所属地区（草稿未写明时填写）",
+        "v_lang": "报告语言", "v_submit": "开始校验", "v_error": "无法校验",
+        "v_nothing": "请上传一个文件或粘贴指南全文", "v_too_large": "上传内容超过 {mb} MB 的限制",
+        "v_refused": "请求被拒绝", "v_csrf": "表单已过期或不是从本站提交的；请重新打开校验页面再提交。",
+        "v_expired_title": "结果已不存在", "v_expired": "这次校验的结果已过期或不属于当前浏览器会话；请重新上传。",
+        "v_report": "校验报告", "v_conforms": "符合：没有违规项", "v_not_conforms": "不符合：有须修改的违规项",
+        "v_counts": "违规 {v}，警告 {w}，提示 {i}", "v_to_fix": "须修改", "v_to_check": "建议核对", "v_for_info": "提示",
+        "v_no_findings": "没有发现问题。", "v_lines": "行", "v_no_line": "无行号", "v_code": "指南代码",
+        "v_outline": "识别出的结构", "v_no_outline": "没有识别出条目。", "v_download": "下载报告",
+        "v_guide": "指南", "v_issuers": "发布单位", "v_year": "年度", "v_again": "校验另一份指南",
+        "v_publish": "发布到数据集", "v_publish_text": "把这份指南写入数据集（替换同一指南的旧版本）。需要写入令牌。",
+        "v_token": "写入令牌", "v_publish_off": "本服务器未配置写入令牌，发布功能已关闭。",
+        "v_bad_token": "写入令牌不正确。", "v_published": "已发布", "v_published_text": "指南已写入命名图",
+        "v_open_guide": "查看指南页面", "kind": "类型", "number": "编号",
+    },
+    "en": {
+        "validate": "Validate", "v_title": "Validate a guide",
+        "v_intro": "Upload a funding guide (.txt, .docx, .pdf, .html) or paste its text to check it against the SHACL completeness rules and see what to fix, with the source line numbers. Uploads are processed in memory and nothing is kept unless you publish it.",
+        "v_file": "Guide file", "v_file_hint": ".txt, .docx, .pdf or .html, at most {mb} MB; the type is read from the content",
+        "v_or_paste": "or paste the text", "v_issuer": "Issuer (for a draft that names none)",
+        "v_jurisdiction": "Jurisdiction (for a draft that names none)", "v_lang": "Report language", "v_submit": "Validate",
+        "v_error": "Cannot validate", "v_nothing": "Upload a file or paste the guide's text",
+        "v_too_large": "The upload is larger than the limit of {mb} MB", "v_refused": "Request refused",
+        "v_csrf": "The form has expired or was not sent from this site; open the validation page again and resubmit.",
+        "v_expired_title": "Result gone", "v_expired": "This validation result has expired or belongs to another browser session; upload the guide again.",
+        "v_report": "Validation report", "v_conforms": "Conforms: no violations", "v_not_conforms": "Does not conform: there are violations to fix",
+        "v_counts": "{v} violation(s), {w} warning(s), {i} info", "v_to_fix": "to fix", "v_to_check": "to check",
+        "v_for_info": "for information", "v_no_findings": "No findings.", "v_lines": "lines", "v_no_line": "no line",
+        "v_code": "guide code", "v_outline": "Recovered outline", "v_no_outline": "No outline nodes were recovered.",
+        "v_download": "Download the report", "v_guide": "Guide", "v_issuers": "Issuer", "v_year": "Year",
+        "v_again": "Validate another guide", "v_publish": "Publish to the dataset",
+        "v_publish_text": "Write this guide into the dataset (replacing an earlier version of the same guide). Needs the write token.",
+        "v_token": "Write token", "v_publish_off": "This server has no write token configured: publishing is off.",
+        "v_bad_token": "The write token is wrong.", "v_published": "Published", "v_published_text": "The guide was written to the named graph",
+        "v_open_guide": "Open the guide's page", "kind": "Kind", "number": "Number",
+    },
+}
+for _lang, _texts in _VALIDATE_TEXT.items():
+    for _key, _value in _texts.items():
+        TEXT[_lang].setdefault(_key, _value)
+
 
 def current_language() -> str:
     return g.get("lang", "zh")

@@ -10,6 +10,7 @@ from guidegraph.errors import UsageError
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -34,6 +35,10 @@ class Settings:
     resource_path: str = "/id/"  # where {base_iri}X dereferences on this server: {resource_path}X
     cors: bool = True
     gzip_min_bytes: int = 1024
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES  # a guide uploaded to /validate
+    pdf_max_pages: int = 500  # an uploaded PDF with more pages is refused
+    validate_seconds: float = 60.0  # CPU and wall-clock budget for reading, parsing and validating one upload
+    validate_memory_bytes: int = 2 * 1024 * 1024 * 1024  # address space of the process doing it
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any] | None) -> "Settings":
@@ -45,6 +50,8 @@ class Settings:
         settings = cls(**{k: v for k, v in config.items() if k in known})
         if settings.timeout is not None and settings.timeout <= 0:
             raise UsageError("the query time limit must be positive")
+        if settings.max_upload_bytes <= 0 or settings.pdf_max_pages <= 0 or settings.validate_seconds <= 0:
+            raise UsageError("the upload limits must be positive")
         if not (settings.resource_path.startswith("/") and settings.resource_path.endswith("/")):
             raise UsageError("the resource path must start and end with /")
         return settings

@@ -101,7 +101,12 @@ def run(args: argparse.Namespace) -> int:
         log.info("SPARQL endpoint at http://%s:%d/sparql; pages at http://%s:%d/", args.host, args.port, args.host, args.port)
         log.info("IRIs under %s dereference at http://%s:%d%s", app.extensions["guidegraph.settings"].data_base_iri,
                  args.host, args.port, app.extensions["guidegraph.settings"].resource_path)
-        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="guidegraph (waitress)", clear_untrusted_proxy_headers=True)
+        from guidegraph.server.upload_guard import server_body_limit
+
+        # waitress buffers a body before the app sees it: refuse one far over any limit at the headers
+        body_limit = server_body_limit(app.extensions["guidegraph.settings"])
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="guidegraph (waitress)",
+                       clear_untrusted_proxy_headers=True, max_request_body_size=body_limit)
     finally:
         store.close()  # the app was handed the store, so closing it is ours
     return 0

@@ -232,16 +232,13 @@ def _to_input(data: Any, supplied: Supplied) -> _Input:
 
 
 def _outline_lines(outline: Outline) -> list[str] | None:
-    """The source lines of an outline whose source file is still where it says."""
-    path = Path(outline.source)
-    if not path.is_file():
+    """The source lines of an outline: from the text it was read from (an outline carries it),
+    never from a file named like its source, which may be another file (an upload's name)."""
+    if not outline.text:
         return None
-    try:
-        from guidegraph.ingest.readers import read_source
+    from guidegraph.ingest.readers.source import SourceText
 
-        return read_source(path).lines()
-    except InputError:
-        return None
+    return SourceText(outline.source, outline.text, "", "", "").lines()
 
 
 # ---------------------------------------------------------------- validation
