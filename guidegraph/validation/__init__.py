@@ -8,8 +8,10 @@ findings located in the guide's lines.
 """
 
 from guidegraph.validation.validate import (  # noqa: F401 - the package's public face
+    CSV_COLUMNS,
     LANGS,
     SEVERITIES,
+    SEVERITY_LABELS,
     Finding,
     ValidationReport,
     ValidationResult,
@@ -18,4 +20,5 @@ from guidegraph.validation.validate import (  # noqa: F401 - the package's publi
     validate,
 )
 
-__all__ = ["validate", "ValidationResult", "ValidationReport", "Finding", "render_text", "render_csv", "LANGS", "SEVERITIES"]
+__all__ = ["validate", "ValidationResult", "ValidationReport", "Finding", "render_text", "render_csv", "LANGS", "SEVERITIES",
+           "SEVERITY_LABELS", "CSV_COLUMNS"]
