@@ -8,6 +8,7 @@ dataset version. ``{base}catalog`` and ``{base}dataset`` dereference here.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -41,20 +42,47 @@ class Published:
 
 
 class CatalogCache:
+    """The catalogue per dataset version: the measuring (statistics, page IRIs) once per version,
+    the description per public origin (cheap, from what was measured)."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._key: tuple | None = None
-        self._value: Published | None = None
+        self._measured: tuple | None = None  # (version, statistics, page paths)
+        self._published: dict = {}
+
+    @staticmethod
+    def _version(store: GraphStore):
+        return (store.version.token, store.version.counter) if store.tracks_version else object()
+
+    def measured(self, store: GraphStore, settings: Settings) -> tuple[DatasetStatistics, list[str]]:
+        with self._lock:
+            version = self._version(store)
+            if self._measured is None or self._measured[0] != version:
+                self._measured = (version, dataset_statistics(store), page_paths(store, settings))
+                self._published = {}
+            return self._measured[1], self._measured[2]
 
     def get(self, store: GraphStore, settings: Settings, base_url: str) -> Published:
-        v = store.version
-        key = (v.token, v.counter, base_url) if store.tracks_version else None
+        stats, paths = self.measured(store, settings)
         with self._lock:
-            if key is not None and key == self._key and self._value is not None:
-                return self._value
-            value = build(store, settings, base_url)
-            self._key, self._value = key, value
-            return value
+            if base_url not in self._published:
+                self._published[base_url] = build(store, settings, base_url, stats, paths)
+            return self._published[base_url]
+
+    def prepare_in_background(self, app: Flask) -> threading.Thread:
+        """Write the dumps and measure the store off the request path, as the server starts."""
+        store, settings = app.extensions["guidegraph.store"], app.extensions["guidegraph.settings"]
+
+        def run() -> None:
+            try:
+                app.extensions["guidegraph.dumps"].files()
+                self.measured(store, settings)
+            except Exception:  # noqa: BLE001 - a request will try again and report the error
+                logging.getLogger("guidegraph.server").exception("preparing the dumps and the catalogue failed")
+
+        thread = threading.Thread(target=run, name="guidegraph-catalog", daemon=True)
+        thread.start()
+        return thread
 
 
 def _site(settings: Settings, store: GraphStore, base_url: str) -> Site:
@@ -66,18 +94,21 @@ def _site(settings: Settings, store: GraphStore, base_url: str) -> Site:
     )
 
 
-def page_urls(store: GraphStore, settings: Settings, base_url: str) -> list[str]:
-    """The resource pages: every IRI under the data's base that is a subject in the store."""
-    import json
-
+def page_paths(store: GraphStore, settings: Settings) -> list[str]:
+    """The resource pages' paths: every IRI under the data's base that is a subject in the store."""
     base = settings.data_base_iri
-    query = f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(ISIRI(?s) && STRSTARTS(STR(?s), "{base}")) }} ORDER BY ?s'
-    answer = store.query(query, result_format="json", graph_format="turtle", timeout=None, max_rows=None)
-    doc = base_url.rstrip("/") + DOC_PATH
-    return [doc + row["s"]["value"][len(base):] for row in json.loads(answer.body)["results"]["bindings"]]
+    # DISTINCT subjects first, then the IRI test on each (a FILTER on the full scan costs several scans)
+    query = (f'SELECT ?s WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o }} }} '
+             f'FILTER(ISIRI(?s) && STRSTARTS(STR(?s), "{base}")) }}')
+    answer = store.query(query, result_format="tsv", graph_format="turtle", timeout=None, max_rows=None)
+    paths = []
+    for line in answer.body.decode("utf-8").splitlines()[1:]:
+        iri = line.strip()[1:-1]
+        paths.append(DOC_PATH + iri[len(base):])
+    return sorted(paths)
 
 
-def build(store: GraphStore, settings: Settings, base_url: str) -> Published:
+def build(store: GraphStore, settings: Settings, base_url: str, stats: DatasetStatistics, paths: list[str]) -> Published:
     files = current_app.extensions["guidegraph.dumps"].files()
     distributions = tuple(
         Distribution(
@@ -86,9 +117,9 @@ def build(store: GraphStore, settings: Settings, base_url: str) -> Published:
         )
         for f in files
     )
-    stats = dataset_statistics(store)
     graph = describe_dataset(stats, list(distributions), _site(settings, store, base_url))
-    pages = [base_url, base_url + "catalog", base_url + "dumps/"] + page_urls(store, settings, base_url)
+    origin = base_url.rstrip("/")
+    pages = [base_url, base_url + "catalog", base_url + "dumps/"] + [origin + path for path in paths]
     return Published(stats, graph, distributions, sitemap_documents(pages, base_url))
 
 
@@ -141,5 +172,8 @@ def robots() -> Response:
 
 
 def install(app: Flask) -> None:
-    app.extensions["guidegraph.catalog"] = CatalogCache()
+    cache = CatalogCache()
+    app.extensions["guidegraph.catalog"] = cache
     app.register_blueprint(bp)
+    if app.extensions["guidegraph.settings"].prepare_dumps:
+        cache.prepare_in_background(app)

@@ -8,7 +8,6 @@ next request write them again.
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 import threading
@@ -51,18 +50,6 @@ class DumpFolder:
                 self._files = write_dumps(self.store, self.path, self.settings.data_base_iri)
                 self._version = version
             return list(self._files)
-
-    def prepare_in_background(self) -> threading.Thread:
-        """Write the files now, off the request path (the first harvester then need not wait)."""
-        def run() -> None:
-            try:
-                self.files()
-            except Exception:  # noqa: BLE001 - a request will try again and report the error
-                logging.getLogger("guidegraph.server").exception("writing the dumps failed")
-
-        thread = threading.Thread(target=run, name="guidegraph-dumps", daemon=True)
-        thread.start()
-        return thread
 
     def close(self) -> None:
         if self._tmp:
@@ -107,6 +94,4 @@ def dump_file(name: str) -> Response:
 def install(app: Flask, store: GraphStore, settings: Settings) -> None:
     folder = DumpFolder(store, settings)
     app.extensions["guidegraph.dumps"] = folder
-    app.register_blueprint(bp)
-    if settings.prepare_dumps:
-        folder.prepare_in_background()
+    app.register_blueprint(bp)  # with prepare_dumps, the catalogue writes the files as the server starts

@@ -123,10 +123,14 @@ def _multipart(workdir: Path, limits: UploadLimits) -> tuple[_Upload, Any]:
     _, form, files = parse_form_data(request.environ, stream_factory=spool, max_form_memory_size=limits.max_bytes,
                                      max_content_length=body_limit, silent=False, max_form_parts=50)
     fields = {k: form.get(k, "") for k in form.keys()}
-    upload = files.get("file")
-    if upload is not None and upload.filename:
-        data = read_limited(upload.stream, limits.max_bytes)
-        return _Upload(data, safe_name(upload.filename, "guide.txt"), fields), form
+    try:
+        upload = files.get("file")
+        if upload is not None and upload.filename:
+            data = read_limited(upload.stream, limits.max_bytes)
+            return _Upload(data, safe_name(upload.filename, "guide.txt"), fields), form
+    finally:
+        for part in files.values():  # the spooled parts are ours to close (their folder goes next)
+            part.close()
     text = form.get("text", "")
     data = text.encode("utf-8") if text.strip() else None
     return _Upload(data, "pasted.txt", fields), form

@@ -41,7 +41,8 @@ def big(tmp_path_factory):
     store.bulk_load_nquads(nquads)
     app = create_app({"store_instance": store, "base_iri": BASE, "data_dir": str(store.path), "prepare_dumps": True})
     server = live_server(app)
-    app.extensions["guidegraph.dumps"].files()  # written in the background from the start; wait for them
+    # dumps and the catalogue's measurements are made in the background from the start; wait for them
+    app.extensions["guidegraph.catalog"].measured(store, app.extensions["guidegraph.settings"])
     yield server, store, nquads, guides
     server.stop()
     close_app(app)

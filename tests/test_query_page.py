@@ -86,7 +86,7 @@ def test_every_asset_a_page_references_is_served(seeded_server, path):
         assert url.startswith("/static/"), f"{url}: assets come from our own origin"
         r = send("GET", seeded_server.url + url)
         assert r.status == 200, url
-        assert r.media_type in ("text/css", "text/javascript", "application/javascript"), url
+        assert r.media_type in ("text/css", "text/javascript", "application/javascript", "image/svg+xml"), url
 
 
 def test_every_static_file_named_in_a_template_exists():

@@ -503,7 +503,7 @@ def _as_rdflib(triples) -> rdflib.Graph:
 
 
 def test_compact_jsonld_of_every_seed_guide_reads_back_as_the_same_graph():
-    from guidegraph.ingest.to_rdf import corpus_nquads
+    from guidegraph.ingest.corpus import corpus_nquads
     from guidegraph.ontology import jsonld_context
 
     seed = pyoxigraph.Store()
