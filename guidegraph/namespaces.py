@@ -162,6 +162,14 @@ EURIO = Namespace("http://data.europa.eu/s66#")
 FRAPO = Namespace("http://purl.org/cerif/frapo/")
 CCCEV = Namespace("http://data.europa.eu/m8g/")
 VANN = Namespace("http://purl.org/vocab/vann/")
+# for the service and dataset descriptions (SPARQL SD, VoID, DCAT-AP and what it uses)
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 
 # Prefixes bound in every serialisation and in the JSON-LD context.
 PREFIXES: dict[str, str] = {
@@ -183,6 +191,6 @@ PREFIXES: dict[str, str] = {
 }
 
 __all__ = [
-    "GG", "SCHEMA", "VCARD", "EURIO", "FRAPO", "CCCEV", "VANN", "PREFIXES",
+    "GG", "SCHEMA", "VCARD", "EURIO", "FRAPO", "CCCEV", "VANN", "PREFIXES", "SD", "VOID", "ADMS", "SPDX", "DCATAP", "LOCN", "GSP",
     "DCAT", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD", "URIRef",
 ]

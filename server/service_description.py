@@ -10,10 +10,9 @@ from guidegraph.config import ONTOLOGY_NS
 from guidegraph.server.caching import rdf_representation
 from guidegraph.server.settings import Settings
 from guidegraph.store.base import GraphStore
+from guidegraph.namespaces import SD, VOID
 from guidegraph.formats import FORMATS_NS, RDF_FORMATS, RESULT_FORMATS
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace(FORMATS_NS)
 LIMITS = Namespace(ONTOLOGY_NS)  # guidegraph's own terms for the endpoint limits
 

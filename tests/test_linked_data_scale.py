@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
@@ -17,11 +16,11 @@ import pytest
 from rdflib import Graph, URIRef
 
 from conftest import live_server, send
-from guidegraph.namespaces import GG
 from guidegraph.server import create_app
 from guidegraph.server.app import close_app
 from guidegraph.store import open_store
 from synthetic_corpus import synthetic_nquads
+from test_linked_data import select
 
 pytestmark = pytest.mark.slow
 
@@ -47,13 +46,6 @@ def big(tmp_path_factory):
     server.stop()
     close_app(app)
     store.close()
-
-
-def select(server, query: str) -> list[dict]:
-    url = server.url + "/sparql?" + urllib.parse.urlencode({"query": "PREFIX gg: <%s>\n%s" % (GG, query)})
-    result = send("GET", url, headers={"Accept": "application/sparql-results+json"})
-    assert result.status == 200, result.text()
-    return [{k: v["value"] for k, v in row.items()} for row in json.loads(result.body)["results"]["bindings"]]
 
 
 def test_the_store_holds_a_million_triples(big):

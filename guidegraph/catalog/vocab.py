@@ -1,21 +1,12 @@
-"""Namespaces the dataset description uses beyond guidegraph.namespaces.
-
-Kept here so the catalogue can be reviewed and merged on its own; they may
-move into guidegraph.namespaces later.
-"""
+"""What the dataset description names beyond guidegraph.namespaces: the EU authority lists,
+the IANA media-type pages, the profile's own nodes, and the prefixes it binds."""
 
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-LOCN = Namespace("http://www.w3.org/ns/locn#")
-GSP = Namespace("http://www.opengis.net/ont/geosparql#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+from guidegraph.namespaces import ADMS, DCATAP, GSP, LOCN, SD, SPDX, VCARD, VOID  # noqa: F401 - used by the catalogue
 
 # EU Vocabularies named authority lists (the controlled vocabularies DCAT-AP names).
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
