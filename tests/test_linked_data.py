@@ -343,11 +343,12 @@ def crawl(server, start: str, follow) -> set[str]:
     return seen_iris
 
 
-def test_a_crawler_from_the_catalog_reaches_every_guide_programme_and_direction(served):
+@pytest.mark.parametrize("start", ["/catalog", "/"])
+def test_a_crawler_from_the_catalog_or_home_reaches_every_guide_programme_and_direction(served, start):
     server, _ = served
     # the outline: guides and their nodes (programmes, fields, directions, sub-directions)
     outline = re.compile(r"^/id/guide/[^/]+/[^/]+/[^/]+(/node/.*)?$")
-    seen = crawl(server, "/catalog", lambda href: bool(outline.match(href)))
+    seen = crawl(server, start, lambda href: bool(outline.match(href)))
     wanted = select(server, """SELECT ?x WHERE { VALUES ?t { gg:GuideDocument gg:Programme gg:SpecialProgramme
         gg:Direction } ?x a ?t }""")
     missing = {row["x"] for row in wanted} - seen

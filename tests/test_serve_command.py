@@ -120,3 +120,37 @@ def test_query_command_reports_syntax_errors_on_one_line(corpus_dir, capsys):
 def test_query_command_without_store(tmp_path, capsys):
     assert main(["query", "ASK {}", "--data-dir", str(tmp_path / "none")]) == 2
     assert "no store" in capsys.readouterr().err
+
+
+def test_a_fresh_local_server_resolves_the_iris_it_publishes(tmp_path):
+    """As after `make serve`: an IRI taken from a query result answers, following its 303, as Turtle."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "guidegraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--data-dir", str(tmp_path / "data")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "/health", timeout=2).read()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        query = "SELECT ?d WHERE { ?d a <https://w3id.org/guidegraph/ontology#Direction> } LIMIT 1"
+        request = urllib.request.Request(base + "/sparql?" + urllib.parse.urlencode({"query": query}),
+                                         headers={"Accept": "application/sparql-results+json"})
+        iri = json.loads(urllib.request.urlopen(request, timeout=30).read())["results"]["bindings"][0]["d"]["value"]
+        assert iri.startswith(base + "/id/")  # minted under the server's own origin
+        with urllib.request.urlopen(urllib.request.Request(iri, headers={"Accept": "text/turtle"}), timeout=30) as r:
+            assert r.status == 200 and r.headers["Content-Type"].startswith("text/turtle")
+            assert r.url.endswith(".ttl")  # reached through the 303
+            assert iri.encode() in r.read()
+        with urllib.request.urlopen(base + "/", timeout=30) as r:  # the home page lists the guides
+            assert r.status == 200 and "国家重点研发计划" in r.read().decode("utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(30)
