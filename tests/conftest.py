@@ -69,12 +69,23 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
 def live_server(app) -> LiveServer:
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8, ident="guidegraph-test")
     port = server.effective_port
-    thread = threading.Thread(target=server.run, daemon=True, name=f"waitress-{port}")
+    stopping = threading.Event()
+
+    def serve() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            # closing the sockets under waitress's select loop ends it with EBADF: that is the stop
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=serve, daemon=True, name=f"waitress-{port}")
     thread.start()
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url + "/health")
 
     def stop() -> None:
+        stopping.set()
         server.close()
         thread.join(5)
 
