@@ -129,13 +129,18 @@ def percentiles(values: list[float]) -> tuple[float, float]:
 def measure_pages(guidegraph: str, data: Path, port: int, per_kind: int, cache: bool) -> list[tuple]:
     """p50/p99 of the home page, guide pages and resource pages on a fresh server."""
     flags = [] if cache else ["--no-page-cache"]
+    log = open(data.parent / f"serve-{'cached' if cache else 'uncached'}.log", "w+b")
     server = subprocess.Popen([guidegraph, "serve", "--port", str(port), "--data-dir", str(data), "--no-corpus", *flags],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=log, stderr=subprocess.STDOUT)
     label = "cache on" if cache else "cache off"
     rows = []
     try:
         origin = f"http://127.0.0.1:{port}"
-        wait_up(origin + "/health")
+        try:
+            wait_up(origin + "/health")
+        except RuntimeError:
+            log.seek(0)
+            raise RuntimeError("the server did not start: " + log.read().decode("utf-8", "replace")[-2000:]) from None
         base = BASE.format(port=port)
         iris = sample_iris(origin + "/sparql", per_kind)
         guides = iris_of_kind(origin + "/sparql", "GuideDocument")
@@ -155,6 +160,7 @@ def measure_pages(guidegraph: str, data: Path, port: int, per_kind: int, cache: 
     finally:
         server.terminate()
         server.wait(60)
+        log.close()
     return rows
 
 
