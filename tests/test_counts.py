@@ -167,3 +167,12 @@ def test_period_variants(text, value, value_max, comparator, unit):
 @pytest.mark.parametrize("text", ["", "无在惩戒执行期内的科研严重失信行为记录", "2025年3月27日", "在原项目执行期\n\n内"])
 def test_no_period(text):
     assert parse_period(text) is None
+
+
+def test_directions_counted_under_tasks():
+    # "N个任务下支持M个方向" declares M directions, with either verb
+    from guidegraph.ingest.parse.counts import parse_direction_count
+
+    for text, directions in (("拟在3个任务下支持5个研究方向。", 5), ("拟在4个任务下部署7个研究方向。", 7), ("在2个任务中支持3个方向。", 3)):
+        assert parse_direction_count(text)["value"] == directions, text
+    assert parse_direction_count("每个项目支持5个单位参与。") is None  # no direction noun, no count

@@ -246,3 +246,23 @@ def test_programme_heading_with_a_common_word_is_a_scope():
     lines = ["（三）新材料领域", "1.支持方向", "高性能纤维。", "2.责任部门", "材料处，联系电话：0351-4040001"]
     offices, _ = extract_offices(lines)
     assert [(o.name, o.scope) for o in offices] == [("材料处", ["新材料领域"])]
+
+
+def test_office_names_keep_digits_followed_by_latin_letters():
+    # "5G" in an office name is part of it, as "21世纪" is; a phone after the name still ends it
+    from guidegraph.ingest.parse.offices import _leading_org
+
+    assert _leading_org("江苏省5G应用创新中心，电话：025-85485976")[0] == "江苏省5G应用创新中心"
+    assert _leading_org("中国21世纪议程管理中心 联系人：王某")[0] == "中国21世纪议程管理中心"
+    assert _leading_org("广东省AI产业促进中心（地址：广州市天河路1号）")[0] == "广东省AI产业促进中心"
+
+
+def test_a_desk_line_scoped_by_a_topic_names_its_desk():
+    from guidegraph.ingest.pipeline import outline_text
+
+    text = ("上海市科学技术委员会、上海市经济和信息化委员会关于发布2025年度专项指南的通知\n"
+            "一、联系方式\n咨询电话：\n"
+            "人工智能专题：市科委、市经济信息化委高新技术产业化处，联系人：周某某，电话：021-23110000\n")
+    offices = outline_text(text, "t.txt").offices
+    desk = next(o for o in offices if o.name == "高新技术产业化处")
+    assert desk.contacts[0].phones == ["021-23110000"] and "人工智能专题" in " ".join(desk.scope)

@@ -45,7 +45,8 @@ COMPARATOR_WORDS = {"原则上不超过": "<=", "不超过": "<=", "不多于": 
 APPROXIMATE_WORDS = ("约", "左右")
 
 DIRECTION_RE = re.compile(
-    r"(?:拟启动|启动|拟部署|部署|拟支持|拟设置|拟设立|设置|拟立项|共设|中的)" + _COMPARATOR + _RANGE
+    # 下支持/中支持: "拟在3个任务下支持5个研究方向" counts the directions under the tasks
+    r"(?:拟启动|启动|拟部署|部署|拟支持|下支持|中支持|拟设置|拟设立|设置|拟立项|共设|中的)" + _COMPARATOR + _RANGE
     + r"个(?P<label>[\u4e00-\u9fff]{0,10}?)(?P<noun>方向|项目|任务|课题)"
 )
 # Modifiers that still name the programme's own directions ("重点任务", "研究方向").

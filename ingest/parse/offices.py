@@ -68,7 +68,7 @@ _TERMINAL = "。；;：:，,"
 _SUPPORT_DESK = re.compile(r"^\s*(?P<desk>[\u4e00-\u9fff]{0,6}(?:技术支持|技术咨询|业务咨询|政策咨询))\s*(?:电话)?\s*[:：]")
 # A contact desk per field: "先进制造领域：省科技厅高新技术处", "2.生物医药方面（社会发展科技处）".
 _FIELD_DESK = re.compile(
-    rf"^\s*{_MARKER}(?P<field>[\u4e00-\u9fff、和及与]{{2,24}}?(?:领域|方面|类|专项|方向|板块|产业))"
+    rf"^\s*{_MARKER}(?P<field>[\u4e00-\u9fff、和及与]{{2,24}}?(?:领域|方面|类|专项|专题|方向|板块|产业))"
     r"(?:项目)?\s*(?:[:：]|[(（]|由|\s)\s*(?P<rest>.+)$"
 )
 
@@ -98,7 +98,8 @@ class _Mention:
 def _leading_org(text: str) -> tuple[str | None, str]:
     """An office name at the start of ``text`` and what follows it."""
     text = text.strip()
-    cut = re.search(r"[\s，,；;:：。、]|\d(?!\d*[\u4e00-\u9fff])", text)  # "中国21世纪议程管理中心" keeps its digits
+    # "中国21世纪议程管理中心", "江苏省5G应用创新中心" keep their digits and letters
+    cut = re.search(r"[\s，,；;:：。、]|\d(?![\dA-Za-z]*[\u4e00-\u9fff])", text)
     name = text[: cut.start()] if cut else text
     paren = re.search(r"[(（]", name)
     if paren:
@@ -109,7 +110,7 @@ def _leading_org(text: str) -> tuple[str | None, str]:
             name = name[: paren.start()]
         else:
             name = name[: paren.start() + close.end()]
-    if not re.fullmatch(r"[\u4e00-\u9fff][\u4e00-\u9fff（）()\d]{1,39}", name or "x"):
+    if not re.fullmatch(r"[\u4e00-\u9fff][\u4e00-\u9fff（）()\dA-Za-z]{1,39}", name or "x"):
         return None, text
     if not is_org_name(name) and not is_org_name(name.rstrip("）)").split("（")[0].split("(")[0]):
         # "山西省科技厅高新处李兴阔" glued to a person: the longest org prefix
