@@ -126,9 +126,27 @@ def percentiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(values), p99
 
 
+def wait_unlocked(data: Path, seconds: float = 120) -> None:
+    """Wait until no process holds the store (an engine of the previous step may still be exiting)."""
+    import pyoxigraph
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            store = pyoxigraph.Store(str(data))
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+            continue
+        del store
+        return
+
+
 def measure_pages(guidegraph: str, data: Path, port: int, per_kind: int, cache: bool) -> list[tuple]:
     """p50/p99 of the home page, guide pages and resource pages on a fresh server."""
     flags = [] if cache else ["--no-page-cache"]
+    wait_unlocked(data)
     log = open(data.parent / f"serve-{'cached' if cache else 'uncached'}.log", "w+b")
     server = subprocess.Popen([guidegraph, "serve", "--port", str(port), "--data-dir", str(data), "--no-corpus", *flags],
                               stdout=log, stderr=subprocess.STDOUT)
