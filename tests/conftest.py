@@ -66,9 +66,8 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"server at {url} did not come up: {last}")
 
 
-def live_server(app) -> LiveServer:
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8, ident="guidegraph-test")
-    port = server.effective_port
+def run_in_thread(server) -> Callable[[], None]:
+    """Run a waitress server in a thread; returns the function that stops it."""
     stopping = threading.Event()
 
     def serve() -> None:
@@ -79,16 +78,22 @@ def live_server(app) -> LiveServer:
             if not stopping.is_set():
                 raise
 
-    thread = threading.Thread(target=serve, daemon=True, name=f"waitress-{port}")
+    thread = threading.Thread(target=serve, daemon=True, name=f"waitress-{server.effective_port}")
     thread.start()
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(url + "/health")
 
     def stop() -> None:
         stopping.set()
         server.close()
         thread.join(5)
 
+    return stop
+
+
+def live_server(app) -> LiveServer:
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8, ident="guidegraph-test")
+    stop = run_in_thread(server)
+    url = f"http://127.0.0.1:{server.effective_port}"
+    wait_until_up(url + "/health")
     return LiveServer(url, stop, app)
 
 

@@ -20,7 +20,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from guidegraph.validation import CSV_COLUMNS, validate
-from tests.conftest import send
+from conftest import run_in_thread, send
 from tests.pdf_fixtures import build_pdf
 from tests.test_upload_guard import billion_laughs_docx, docx_bytes, zip_bomb_docx
 
@@ -437,13 +437,11 @@ def test_waitress_with_the_upload_body_limit_answers_before_the_body_is_sent(sma
     settings = small.app.extensions["guidegraph.settings"]
     server = waitress.create_server(small.app, host="127.0.0.1", port=0, threads=2,
                                     max_request_body_size=server_body_limit(settings))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    stop = run_in_thread(server)
     try:
         status, sent = post_streaming(f"http://127.0.0.1:{server.effective_port}/api/validate", 50 * 1024 * 1024, False)
     finally:
-        server.close()
-        thread.join(5)
+        stop()
     assert status == 413 and sent < 50 * 1024 * 1024
 
 
