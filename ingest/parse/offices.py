@@ -361,13 +361,18 @@ def _scope_desk(text: str) -> tuple[str, str, str] | None:
     if m is None or _SUB_LABEL.match(folded) or _OFFICE_LABEL.match(folded):
         return None
     rest = m.group("rest")
-    run = re.match(r"[\u4e00-\u9fff]{2,40}", rest)
-    if run is None:
-        return None
-    end = next((k for k in range(len(run.group(0)), 1, -1) if is_org_name(rest[:k])), None)
+    end = _longest_org_prefix(rest)
     if end is None:
         return None
     return m.group("scope").strip(), rest[:end], rest[end:]
+
+
+def _longest_org_prefix(text: str) -> int | None:
+    """Where the longest office name ``text`` starts with ends ("省科学技术厅高新技术处", not "省科")."""
+    run = re.match(r"[\u4e00-\u9fff]{2,40}", text)
+    if run is None:
+        return None
+    return next((k for k in range(len(run.group(0)), 1, -1) if is_org_name(text[:k])), None)
 
 
 def _field_desk(text: str) -> tuple[str, str, str] | None:
@@ -382,11 +387,7 @@ def _field_desk(text: str) -> tuple[str, str, str] | None:
         last = joint.group("last")
         head = re.match(r"[\u4e00-\u9fff]{2,12}?(?:委员会|管委会|委|厅|局)(?=[\u4e00-\u9fff]{2,}(?:处|室|科|中心)$)", last)
         rest = (last[head.end():] if head else last) + rest[joint.end():]
-    run = re.match(r"[\u4e00-\u9fff]{2,40}", rest)
-    if run is None:
-        return None
-    # the longest office name the run starts with ("省科学技术厅高新技术处", not "省科")
-    end = next((k for k in range(len(run.group(0)), 1, -1) if is_org_name(rest[:k])), None)
+    end = _longest_org_prefix(rest)
     if end is None:
         return None
     name = rest[:end]
