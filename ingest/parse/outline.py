@@ -471,7 +471,6 @@ class OutlineBuilder:
         if not title:
             return False
         number, code = table.cell(cells, "number") or None, table.cell(cells, "code") or None
-        title, tags = title, []
         node = self._new_node(para, number, code, title, code or f"t{number or len(self.nodes) + 1}")
         node.kind = "direction"
         self._capture(para, para.text)
