@@ -35,9 +35,10 @@ def record_base_iri(data_dir: str | Path, base_iri: str) -> None:
 def load_bundled_corpus(store: GraphStore, base_iri: str | None = None, paths: list[str] | None = None) -> int:
     """Ingest the bundled corpus (or ``paths``) into ``store``; returns the quads added."""
     from guidegraph.ingest.corpus import corpus_nquads
+    from guidegraph.knowledge import nquads_with_links
 
     before = store.triple_count()
-    store.bulk_load_nquads(corpus_nquads(paths, base_iri))
+    store.bulk_load_nquads(nquads_with_links(corpus_nquads(paths, base_iri), base_iri))
     return store.triple_count() - before
 
 

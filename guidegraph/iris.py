@@ -52,6 +52,7 @@ PROVINCES = {
 }
 NATIONAL_NAMES = ("国家", "全国", "中国", "中华人民共和国")
 CONCEPTS_GRAPH_PATH = "graph/concepts"
+LINKS_GRAPH_PATH = "graph/links"
 
 
 def base(base_iri: str | None = None) -> str:
@@ -197,6 +198,11 @@ def concepts_graph_iri(base_iri: str | None = None) -> str:
     return base(base_iri) + CONCEPTS_GRAPH_PATH
 
 
+def links_graph_iri(base_iri: str | None = None) -> str:
+    """The one named graph of links derived across guides (guidegraph.knowledge)."""
+    return base(base_iri) + LINKS_GRAPH_PATH
+
+
 def dataset_iri(base_iri: str | None = None) -> str:
     return base(base_iri) + "dataset"
 
@@ -207,11 +213,11 @@ def catalog_iri(base_iri: str | None = None) -> str:
 
 def is_graph_name(iri: str) -> bool:
     """Whether ``iri`` names a graph (its description is the graph's catalogue entry)."""
-    return iri.endswith("/graph") or iri.endswith("/" + CONCEPTS_GRAPH_PATH)
+    return iri.endswith("/graph") or iri.endswith("/" + CONCEPTS_GRAPH_PATH) or iri.endswith("/" + LINKS_GRAPH_PATH)
 
 
 __all__ = [
     "PROVINCES", "base", "normalise_label", "field_label", "short_hash", "division_code", "jurisdiction_code",
     "guide_iri", "graph_iri", "node_iri", "field_iri", "tag_iri", "jurisdiction_iri", "scheme_iri",
-    "concepts_graph_iri", "dataset_iri", "catalog_iri", "is_graph_name",
+    "concepts_graph_iri", "links_graph_iri", "dataset_iri", "catalog_iri", "is_graph_name",
 ]
