@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from guidegraph.ingest.model import LOST_OFFICE_REASON, Coverage, Indicator, Node, Outline, Span, TextBlock, Unassigned
-from guidegraph.ingest.parse.classify import classify, recognisable_direction, split_code, split_tags
+from guidegraph.ingest.parse.classify import classify, mark_legend, recognisable_direction, split_code, split_mark, split_tags
 from guidegraph.ingest.parse.counts import parse_direction_count, parse_guide_counts, parse_period, parse_project_count
 from guidegraph.ingest.parse.dates import extract_deadlines
 from guidegraph.ingest.parse.docmeta import extract_doc_meta
@@ -43,11 +43,14 @@ def assemble(text: str, source: str) -> Outline:
     locator = LineLocator(lines)
 
     nodes = built.nodes
+    legend = mark_legend([p.text for p in paragraphs.paras])
     for node in nodes:
         title, code, rest = split_code(node.title)
         if code and not node.code:
             node.title, node.code = title + rest, code
+        node.title, marked = split_mark(node.title, legend)
         node.title, node.tags = split_tags(node.title)
+        node.tags += [t for t in marked if t not in node.tags]
     classify(nodes)
     for node in nodes:
         _fill_node(node, locator)

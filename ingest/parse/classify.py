@@ -56,6 +56,36 @@ def split_tags(title: str) -> tuple[str, list[str]]:
     return title, tags
 
 
+# "可参考重要支持方向（标*的方向）组织申报", "带＊号的方向为…项目": a legend that gives a
+# trailing mark on titles the meaning of a project type named in the same sentence.
+_MARK_RE = re.compile(r"\s*[*＊]+\s*$")
+_LEGEND_RE = re.compile(r"(?:标|带|标注|标有|加)\s*[“\"]?[*＊]+[”\"]?\s*号?\s*(?:的|者)")
+_LEGEND_TAG_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?项目")
+_LEGEND_STOP_RE = re.compile(r"[，,。；;、：:（）()“”\"的为是和与及]|拟|部署|支持|设置|属于|按照|作为|组织")
+
+
+def mark_legend(paragraphs: list[str]) -> str | None:
+    """The project type a trailing * stands for, from the sentence that explains the mark."""
+    for text in paragraphs:
+        m = _LEGEND_RE.search(text)
+        if m is None:
+            continue
+        sentence = re.split(r"(?<=[。；;])", text[: m.start()])[-1] + text[m.start():].split("。")[0]
+        for token in _LEGEND_STOP_RE.split(sentence):
+            tag = _LEGEND_TAG_RE.search(token)
+            if tag:
+                return tag.group(0)
+    return None
+
+
+def split_mark(title: str, legend: str | None) -> tuple[str, list[str]]:
+    """Strip a trailing * from a title; it tags the title with the legend's project type, if any."""
+    m = _MARK_RE.search(title)
+    if m is None or m.start() == 0:
+        return title, []
+    return title[: m.start()], [legend] if legend else []
+
+
 def has_content(node: Node) -> bool:
     return bool(node.research_content or node.indicators)
 

@@ -345,7 +345,14 @@ def _yearless_dates(text: str, folded: str, printed: list[DateMatch]) -> list[Da
     return out
 
 
-_WRAPPED_TIME = re.compile(r"(\d{1,2}\s*日)([ \t]*\n(?:[ \t]*\n)?[ \t]*)(?=\d{1,2}\s*[:：]\s*\d{2})")
+_WRAP = r"([ \t]*\n(?:[ \t]*\n)?[ \t]*)"
+# A clock time broken by a line wrap: before its hour ("…3月28日" / "17:00"), inside it
+# ("…4月9日8" / ":00"), or after its colon ("…日8:" / "00").
+_WRAPPED_TIMES = (
+    re.compile(r"(\d{1,2}\s*日)" + _WRAP + r"(?=\d{1,2}\s*[:：]\s*\d{2})"),
+    re.compile(r"(\d{1,2}\s*日\s*\d{1,2})" + _WRAP + r"(?=[:：]\s*\d{2}(?!\d))"),
+    re.compile(r"(\d{1,2}\s*日\s*\d{1,2}\s*[:：])" + _WRAP + r"(?=\d{2}(?!\d))"),
+)
 
 
 def extract_deadlines(lines: list[str]) -> list[Deadline]:
@@ -358,7 +365,9 @@ def extract_deadlines(lines: list[str]) -> list[Deadline]:
     """
     # A time wrapped onto the next line ("…3月28日" / "17:00，") is read with its date: the
     # line break between them becomes spaces of the same length, so offsets stay put.
-    text = _WRAPPED_TIME.sub(lambda m: m.group(1) + " " * len(m.group(2)), "\n".join(lines))
+    text = "\n".join(lines)
+    for wrapped in _WRAPPED_TIMES:
+        text = wrapped.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
     folded = fold_width(text)
     starts = line_starts(lines)
     width = _page_width(lines)

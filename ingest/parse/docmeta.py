@@ -229,7 +229,8 @@ def _city_in(text: str) -> tuple[str, str] | None:
     for full, short, _ in PROVINCES:
         text = text.replace(full, "").replace(short + "省", "")
     def plausible(name: str) -> bool:
-        return not re.search(r"[省国年度]|科技|计划|项目|重点|研发|前沿|专项|技术", name)
+        # "自治区重点研发计划" names the region by its level alone: a province, never a county
+        return not re.search(r"[省国年度]|科技|计划|项目|重点|研发|前沿|专项|技术|自治区$", name)
 
     county = re.match(rf"^(?:[{_CJK}]{{2,4}}?市)?(?P<c>[{_CJK}]{{1,4}}?(?:县|自治县|旗|区))(?=[{_CJK}\d（(])", text)
     if county and plausible(county.group("c")) and not re.search(r"地区|园区|新区|高新区|开发区|示范区|片区|区域", county.group("c") + text[county.end():county.end() + 1]):

@@ -231,6 +231,11 @@ def _continues(current: Para, nxt: str, width: int | None, blank_since: bool, st
         # A full line that stops mid-phrase is wrapped, whatever the next looks like,
         # unless the next line is a label or heading that clearly opens a block.
         return not _starts_new(nxt, starts_block) or _looks_like_wrapped_number(nxt)
+    if len(current.lines) == 1 and _TITLE_TAIL_RE.match(nxt) and _starts_new(prev, starts_block) and (
+            prev.endswith(_DANGLING) or (width is not None and len(last_line) >= (2 * width) // 3)):
+        # "6.1 …与高丰度稀土元素平衡" / "应用": a heading's last word wrapped onto a line of its own,
+        # known by a line near the page width or by a title that cannot end where it stops ("…研究与")
+        return True
     if _starts_new(nxt, starts_block):
         return False
     if _starts_new(prev, starts_block) and not _sentence_like(prev):
@@ -244,6 +249,8 @@ def _continues(current: Para, nxt: str, width: int | None, blank_since: bool, st
     return _sentence_like(prev) and not (blank_since and len(last_line) < 15)
 
 
+_DANGLING = tuple("与和及或、的对")
+_TITLE_TAIL_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}[*＊]?$")
 _HEADING_LIKE_RE = re.compile(r"^[^，,。；;：:、！？!?]{2,16}(?:方面|领域|专项|计划|板块|部分)$")
 
 

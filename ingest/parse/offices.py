@@ -32,7 +32,7 @@ ROLE_PRIORITY = {"accepting": 0, "responsible": 1, "contact": 2}
 _MARKER = r"(?:[-•·●]\s*)?(?:\d+\s*[.、．]\s*|[(（][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+\s*、\s*|[IVX]+\s*[.、．]\s*)?"
 _ROLE_WORDS = [
     ("accepting", r"受理(?:单位|部门|处室|机构|地点|窗口|中心)"),
-    ("responsible", r"(?:责任|主管|业务|归口|牵头)(?:部门|处室|单位)|业务主管处室|项目管理处室"),
+    ("responsible", r"(?:责任|主管|业务|归口|牵头)(?:管理)?(?:部门|处室|单位)|业务主管处室|项目管理处室"),
     ("contact", r"联系方式|联系人(?:及联系方式|及电话)?|联系电话|咨询电话|咨询方式|联系单位|咨询单位|业务咨询|技术咨询|政策咨询|(?:系统|平台)?技术支持|(?:项目管理)?专业机构"),
 ]
 _OFFICE_LABEL = re.compile(
@@ -66,10 +66,12 @@ _HEADING_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[(�
 _LOWER_MARK = re.compile(r"^\s*(?:\d+\s*[.、．]|[(（]\d+[)）]|[①-⑳]|[-—•·●■]|附件)")
 _TERMINAL = "。；;：:，,"
 _SUPPORT_DESK = re.compile(r"^\s*(?P<desk>[\u4e00-\u9fff]{0,6}(?:技术支持|技术咨询|业务咨询|政策咨询))\s*(?:电话)?\s*[:：]")
-# A contact desk per field: "先进制造领域：省科技厅高新技术处", "2.生物医药方面（社会发展科技处）".
+# A contact desk per field: "先进制造领域：省科技厅高新技术处", "2.生物医药方面（社会发展科技处）",
+# "信息技术方向项目管理专业机构：…" (the desk's role between the field and the colon).
+_DESK_ROLE = r"(?P<role>[\u4e00-\u9fff]{0,8}?(?:机构|单位|部门|处室|科室))?"
 _FIELD_DESK = re.compile(
     rf"^\s*{_MARKER}(?P<field>[\u4e00-\u9fff、和及与]{{2,24}}?(?:领域|方面|类|专项|专题|方向|板块|产业))"
-    r"(?:项目)?\s*(?:[:：]|[(（]|由|\s)\s*(?P<rest>.+)$"
+    rf"(?:项目)?{_DESK_ROLE}\s*(?:[:：]|[(（]|由|\s)\s*(?P<rest>.+)$"
 )
 
 
@@ -309,7 +311,7 @@ def _block(col: _Collector, i: int, role: str, rest: str) -> int:
         desk = _field_desk(text) or _scope_desk(text)
         if desk is not None:
             field_name, org, after = desk
-            current = col.mention(org, sub_role, j, field_name)
+            current = col.mention(org, _desk_role(text) or sub_role, j, field_name)
             _read_value(after, current)
             last_people = []
             col.consumed.add(j + 1)
@@ -369,10 +371,20 @@ def _scope_desk(text: str) -> tuple[str, str, str] | None:
 
 def _longest_org_prefix(text: str) -> int | None:
     """Where the longest office name ``text`` starts with ends ("省科学技术厅高新技术处", not "省科")."""
-    run = re.match(r"[\u4e00-\u9fff]{2,40}", text)
+    # Names may hold Latin letters and digits: "江苏省863计划成果转化中心", "5G应用创新中心".
+    run = re.match(r"[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]{1,39}", text)
     if run is None:
         return None
     return next((k for k in range(len(run.group(0)), 1, -1) if is_org_name(text[:k])), None)
+
+
+def _desk_role(text: str) -> str | None:
+    """The role a field desk line gives its desk ("…领域受理单位：" accepts), if it names one."""
+    m = _FIELD_DESK.match(fold_width(text))
+    phrase = m.group("role") if m else None
+    if not phrase:
+        return None
+    return next((role for role, words in _ROLE_WORDS if re.search(words, phrase)), None)
 
 
 def _field_desk(text: str) -> tuple[str, str, str] | None:

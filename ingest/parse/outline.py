@@ -620,7 +620,8 @@ def split_title(rest: str) -> tuple[str, str]:
         idx = _title_break(rest, sep)
         if 0 < idx <= 40 and len(rest) > idx + 1:
             return rest[:idx], rest[idx + 1 :].strip()
-    if len(rest) > 60:
+    # A long line, or a whole sentence (closed by 。; titles are not), is prose naming its topic first.
+    if len(rest) > 60 or (len(rest) > 30 and rest.endswith("。")):
         cut = re.search(r"[，,；;]", rest)
         if cut and cut.start() <= 40:
             # a sentence without a title: the first clause names it, the text stays whole
