@@ -193,6 +193,25 @@ def test_cli_bad_input_is_one_line_without_traceback(tmp_path):
     assert no_store.returncode == 2 and "no store" in no_store.stderr
 
 
+def test_cli_reads_guides_by_iri_from_a_data_dir(tmp_path):
+    from guidegraph import iris
+    from guidegraph.ingest.corpus import corpus_nquads
+    from guidegraph.ingest.pipeline import outline_file
+    from guidegraph.store import open_store
+
+    copy = edited(JIANGSU, tmp_path / "edited.txt", jiangsu_edits() + [("苏科资发〔2025〕51号", "苏科资发〔2025〕52号")])
+    data_dir = tmp_path / "store"
+    with open_store({"data_dir": str(data_dir)}) as store:
+        store.bulk_load_nquads(corpus_nquads([JIANGSU, copy]))
+    old, new = (iris.guide_iri(outline_file(path)) for path in (JIANGSU, copy))
+    assert old != new
+    result = run_cli(old, new, "--data-dir", str(data_dir), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["summary"] == diff_files(JIANGSU, copy).summary()
+    unknown = run_cli(old, old + "-nothing", "--data-dir", str(data_dir))
+    assert unknown.returncode == 2 and "holds no guide" in unknown.stderr
+
+
 def test_the_change_set_is_a_named_graph_with_prov(tmp_path):
     copy = edited(JIANGSU, tmp_path / "edited.txt", jiangsu_edits())
     diff = diff_files(JIANGSU, copy)
@@ -284,3 +303,29 @@ def test_the_form_lists_the_guides_and_bad_requests_are_400(diff_server):
         assert api.status == 400 and json.loads(api.body)["error"]["parameter"] == parameter
         assert send("GET", f"{diff_server.url}/diff.trig?{query}").status == 400
     assert send("GET", diff_server.url + "/diff.json").status == 400
+
+
+def test_the_diff_operations_are_described_in_openapi(diff_server):
+    import jsonschema
+    from openapi_spec_validator import validate
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    document = json.loads(send("GET", diff_server.url + "/api/openapi.json").body)
+    validate(document)
+    registry = Registry().with_resource("urn:openapi", Resource.from_contents(document, default_specification=DRAFT202012))
+
+    def check(schema, value):
+        rooted = json.loads(json.dumps(schema).replace('"#/components/', '"urn:openapi#/components/'))
+        jsonschema.Draft202012Validator(rooted, registry=registry).validate(value)
+
+    operation = document["paths"]["/diff.json"]["get"]
+    assert {p["name"]: p["required"] for p in operation["parameters"]} == {"old": True, "new": True}
+    assert "/diff.trig" in document["paths"]
+    guides = _guides(diff_server)
+    ok = send("GET", f"{diff_server.url}/diff.json?{urllib.parse.urlencode({'old': guides[0], 'new': guides[1]})}")
+    check(operation["responses"]["200"]["content"]["application/json"]["schema"], json.loads(ok.body))
+    bad = send("GET", f"{diff_server.url}/diff.json?old={urllib.parse.quote(guides[0])}")
+    check(operation["responses"]["400"]["content"]["application/json"]["schema"], json.loads(bad.body))
+    with pytest.raises(jsonschema.ValidationError):  # the check is not vacuous
+        check(operation["responses"]["400"]["content"]["application/json"]["schema"], {"error": "a bare string"})
