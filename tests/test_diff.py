@@ -172,14 +172,30 @@ def test_cli_exit_codes_text_and_json(tmp_path):
                               "OfficeChanged": 1, "ThresholdLowered": 1, "ThresholdRaised": 1}
 
 
-def test_cli_docx_against_txt_of_the_same_text_has_no_changes(tmp_path):
+def _write_html(lines: list[str], path: Path) -> None:
+    import html
+
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>指南</title></head><body><main>{paragraphs}</main></body></html>",
+                    encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html"])
+def test_cli_another_format_of_the_same_text_has_no_changes(tmp_path, suffix):
     lines = [line for line in JIANGSU.read_text(encoding="utf-8").splitlines() if line.strip()]
-    docx = tmp_path / "guide.docx"
-    build_docx([("p", line) for line in lines], docx)
+    other = tmp_path / f"guide{suffix}"
+    if suffix == ".docx":
+        build_docx([("p", line) for line in lines], other)
+    else:
+        _write_html(lines, other)
     txt = tmp_path / "guide.txt"
     txt.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run_cli(str(docx), str(txt))
+    result = run_cli(str(other), str(txt))
     assert result.returncode == 0, result.stdout[-3000:]
+    # and the format does not hide a real edit
+    edited(txt, tmp_path / "edited.txt", [("025-83611856", "025-83611857")])
+    changed = run_cli(str(other), str(tmp_path / "edited.txt"), "--format", "json")
+    assert changed.returncode == 1 and json.loads(changed.stdout)["summary"] == {"OfficeChanged": 1}
 
 
 def test_cli_bad_input_is_one_line_without_traceback(tmp_path):
