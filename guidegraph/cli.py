@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "query",
     "ontology",
     "validate",
+    "diff",
 )
 
 

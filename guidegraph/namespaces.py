@@ -19,6 +19,42 @@ class GG(DefinedNamespace):
     _NS = Namespace(ONTOLOGY_NS)
     _fail = True
 
+    # changes between guides (guidegraph.diff)
+    GuideComparison: URIRef
+    Change: URIRef
+    DirectionAdded: URIRef
+    DirectionRemoved: URIRef
+    DirectionChanged: URIRef
+    SectionAdded: URIRef
+    SectionRemoved: URIRef
+    SectionChanged: URIRef
+    TitleChanged: URIRef
+    CodeChanged: URIRef
+    ContentChanged: URIRef
+    IndicatorAdded: URIRef
+    IndicatorRemoved: URIRef
+    IndicatorChanged: URIRef
+    ThresholdChanged: URIRef
+    ThresholdRaised: URIRef
+    ThresholdLowered: URIRef
+    FundingChanged: URIRef
+    DeclaredCountChanged: URIRef
+    DeadlineChanged: URIRef
+    DeadlineAdded: URIRef
+    DeadlineRemoved: URIRef
+    OfficeChanged: URIRef
+    OfficeAdded: URIRef
+    OfficeRemoved: URIRef
+    oldGuide: URIRef
+    newGuide: URIRef
+    oldResource: URIRef
+    newResource: URIRef
+    partOfChange: URIRef
+    oldValue: URIRef
+    newValue: URIRef
+    changeDetail: URIRef
+    matchRule: URIRef
+    similarity: URIRef
     # classes
     AcceptingOffice: URIRef
     ApplicationMaterial: URIRef

@@ -190,3 +190,32 @@ def install(app: Flask) -> None:
     def _template_language() -> dict:
         return {"lang": current_language(), "t": translate, "ui": translate,
                 "other_lang": "en" if current_language() == "zh" else "zh", "switch_href": switch_href()}
+
+# Diffs of two guides (/diff).
+_DIFF_TEXT = {
+    "zh": {
+        "diff": "指南比较", "d_title": "比较两份指南",
+        "d_intro": "选择两份已发布的指南，查看新增、删除和变更的研究方向，提高或降低的考核指标值，以及经费、拟支持数、截止时间和受理/联系单位的变化，并附两边的原文行号。",
+        "d_old": "旧指南", "d_new": "新指南", "d_pick": "请选择", "d_submit": "比较", "d_error": "无法比较",
+        "d_missing": "请同时给出 old 和 new 两个参数（指南 IRI）",
+        "d_unknown_param": "不认识的参数：{names}；只接受 old、new 和 lang",
+        "d_unknown_guide": "数据集中没有这份指南：{iri}",
+        "d_same": "两份指南没有差异。", "d_summary": "概要", "d_guide_level": "指南整体",
+        "d_nodes": "方向与条目", "d_change": "变更", "d_old_value": "旧值", "d_new_value": "新值",
+        "d_lines": "原文行（旧 → 新）", "d_detail": "说明", "d_matched_by": "匹配方式", "d_changeset": "RDF 变更集（TriG）",
+    },
+    "en": {
+        "diff": "Compare", "d_title": "Compare two guides",
+        "d_intro": "Pick two published guides to see the research directions added, removed and changed, indicator thresholds raised or lowered, and changes of funding, declared counts, deadlines and offices, with the source lines of both sides.",
+        "d_old": "Older guide", "d_new": "Newer guide", "d_pick": "choose", "d_submit": "Compare", "d_error": "Cannot compare",
+        "d_missing": "Give both parameters old and new (guide IRIs)",
+        "d_unknown_param": "Unknown parameter(s): {names}; only old, new and lang are accepted",
+        "d_unknown_guide": "This dataset holds no guide {iri}",
+        "d_same": "The two guides do not differ.", "d_summary": "Summary", "d_guide_level": "The guide as a whole",
+        "d_nodes": "Directions and sections", "d_change": "Change", "d_old_value": "Old", "d_new_value": "New",
+        "d_lines": "Source lines (old → new)", "d_detail": "Detail", "d_matched_by": "matched by", "d_changeset": "RDF change set (TriG)",
+    },
+}
+for _lang, _texts in _DIFF_TEXT.items():
+    for _key, _value in _texts.items():
+        TEXT[_lang].setdefault(_key, _value)

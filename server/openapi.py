@@ -84,6 +84,17 @@ COMPONENTS = {
                 }
             },
         },
+        "Diff": {
+            "description": "What changed from the older guide to the newer one (docs/diff.md).",
+            "type": "object",
+            "required": ["old", "new", "same", "summary", "guide_changes", "nodes"],
+            "properties": {
+                "old": {"type": "object"}, "new": {"type": "object"}, "same": {"type": "boolean"},
+                "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "guide_changes": {"type": "array", "items": {"type": "object"}},
+                "nodes": {"type": "array", "items": {"type": "object"}},
+            },
+        },
         "QueryList": {
             "type": "object",
             "required": ["queries"],
@@ -180,6 +191,29 @@ def _operation(query: CannedQuery, suffix: str, media_types: list[str]) -> dict:
     }
 
 
+def _diff_operations() -> dict[str, dict]:
+    """The diff of two guides (server/diff_pages.py): the JSON twin and the RDF change set."""
+    parameters = [
+        {"name": name, "in": "query", "required": True, "description": f"IRI of the {side} guide (one of the home page's guides)",
+         "schema": {"type": "string", "format": "iri"}}
+        for name, side in (("old", "older"), ("new", "newer"))
+    ]
+    error = _error_response("old or new is missing, names no guide in the store, or another parameter is given")
+    return {
+        "/diff.json": {"get": {
+            "operationId": "diff_json", "summary": "What changed between two guides", "tags": ["diff"],
+            "parameters": parameters,
+            "responses": {"200": {"description": "the diff", "content": {"application/json": {"schema": _ref("Diff")}}}, "400": error},
+        }},
+        "/diff.trig": {"get": {
+            "operationId": "diff_trig", "summary": "The diff of two guides as an RDF change set with PROV", "tags": ["diff"],
+            "parameters": parameters,
+            "responses": {"200": {"description": "one named graph of gg:Change resources", "content": {"application/trig": {"schema": {"type": "string"}}}},
+                          "400": {"description": "as for /diff.json, as one line of text", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+        }},
+    }
+
+
 def openapi_document(server_url: str) -> dict:
     paths: dict[str, dict] = {
         API: {
@@ -196,6 +230,7 @@ def openapi_document(server_url: str) -> dict:
         paths[base] = {"get": _operation(query, "", ["application/json", "text/csv"])}
         paths[base + ".json"] = {"get": _operation(query, ".json", ["application/json"])}
         paths[base + ".csv"] = {"get": _operation(query, ".csv", ["text/csv"])}
+    paths.update(_diff_operations())
     return {
         "openapi": "3.1.0",
         "info": {
