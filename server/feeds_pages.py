@@ -23,7 +23,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from werkzeug.exceptions import NotFound
 
 from guidegraph.errors import UsageError
-from guidegraph.feeds import atom, closing, key_dates
+from guidegraph.feeds import api_description, atom, closing, key_dates
 from guidegraph.feeds.calendar_feed import calendar_feed
 from guidegraph.feeds.entries import WORDS, Entry, entry, when_text
 from guidegraph.server.caching import not_modified, validators_for, with_validators
@@ -37,7 +37,7 @@ FEEDS = "/feeds"
 API = "/api/deadlines"
 ICS_TYPE = "text/calendar"
 ATOM_TYPE = "application/atom+xml"
-DEFAULT_WITHIN = 30  # days, the home page's block and the API's default
+DEFAULT_WITHIN = api_description.DEFAULT_WITHIN
 API_PARAMETERS = ("within", "from", "jurisdiction", "lang")
 
 
