@@ -27,6 +27,7 @@ from guidegraph.feeds import api_description, atom, closing, key_dates
 from guidegraph.feeds.calendar_feed import calendar_feed
 from guidegraph.feeds.entries import WORDS, Entry, entry, when_text
 from guidegraph.server.caching import not_modified, validators_for, with_validators
+from guidegraph.server.i18n import current_language
 from guidegraph.server.result_table import local_href
 from guidegraph.server.settings import Settings
 from guidegraph.store.base import GraphStore
@@ -260,20 +261,17 @@ class ClosingSoon:
 
 def closing_soon(days: int = DEFAULT_WITHIN) -> ClosingSoon:
     """For the template: the deadlines closing within ``days`` of today, and what to say when none do."""
-    lang = _language_of_page()
+    lang = current_language()  # the page's language (cookie or ?lang=), not the feeds' rule
     events = _events(None)
     window = closing.Window(today(), days)
     due = _entries(closing.closing(events, window), lang)
     later = closing.next_deadline(events, window.last + dt.timedelta(days=1))
     last = closing.last_deadline(events) if not due and later is None else None
-    pick = lambda e: _entries([e], lang)[0] if e is not None else None  # noqa: E731 - one use
-    return ClosingSoon(window, due, pick(later), pick(last))
 
+    def one(event: key_dates.Event | None) -> Entry | None:
+        return _entries([event], lang)[0] if event is not None else None
 
-def _language_of_page() -> str:
-    from guidegraph.server.i18n import current_language
-
-    return current_language()
+    return ClosingSoon(window, due, one(later), one(last))
 
 
 def install(app: Flask) -> None:
