@@ -6,7 +6,7 @@
 - ``/api/deadlines?within=N[&from=YYYY-MM-DD][&jurisdiction=CODE]``: what closes
   within N days, as JSON; a bad parameter is a 400 with a JSON error body.
 - The home page includes ``feeds/closing_soon.html``, which calls the template
-  global ``closing_soon()``.
+  global ``closing_soon()``; a jurisdiction's page includes ``feeds/jurisdiction_links.html``.
 
 "Today" is the ``today`` setting when set (tests and demos pin it), else the
 real date in China. Everything is read from the store by SPARQL and kept in the
@@ -274,7 +274,16 @@ def closing_soon(days: int = DEFAULT_WITHIN) -> ClosingSoon:
     return ClosingSoon(window, due, one(later), one(last))
 
 
+def jurisdiction_feed_code(iri: str) -> str | None:
+    """For a jurisdiction's page: its code when a guide belongs to it (so its feeds exist), else None."""
+    prefix = _settings().data_base_iri + "jurisdiction/"
+    if not iri.startswith(prefix):
+        return None  # most pages: no query
+    code = iri[len(prefix):]
+    return code if code in _jurisdictions() else None
+
+
 def install(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(closing_soon=closing_soon, when_text=when_text,
+    app.jinja_env.globals.update(closing_soon=closing_soon, when_text=when_text, jurisdiction_feed_code=jurisdiction_feed_code,
                                  feeds_path=FEEDS, deadlines_api=API)

@@ -490,3 +490,15 @@ def test_the_feed_index_links_every_jurisdiction(seeded_server):
         seeded_server, f"SELECT DISTINCT ?j WHERE {{ ?g a <{GG}GuideDocument> ; <{GG}jurisdiction> ?j }}")}
     for code in codes:
         assert f'href="/feeds/jurisdiction/{code}.ics"' in r.text() and f'href="/feeds/jurisdiction/{code}.atom"' in r.text()
+
+
+def test_a_jurisdiction_page_links_its_feeds(seeded_server):
+    codes = {row["j"]: row["j"].rsplit("/", 1)[1] for row in sparql(
+        seeded_server, f"SELECT DISTINCT ?j WHERE {{ ?g a <{GG}GuideDocument> ; <{GG}jurisdiction> ?j }}")}
+    for iri, code in codes.items():
+        page = get(seeded_server.url + "/doc/" + iri.split("/id/", 1)[1], Accept="text/html").text()
+        for fmt in ("ics", "atom"):
+            assert f'href="/feeds/jurisdiction/{code}.{fmt}"' in page
+            assert get(seeded_server.url + f"/feeds/jurisdiction/{code}.{fmt}").status == 200
+    guide = next(iter(stored_key_dates(seeded_server)))  # any other resource's page names no feed
+    assert "/feeds/jurisdiction/" not in get(seeded_server.url + "/doc/" + guide.split("/id/", 1)[1], Accept="text/html").text()
