@@ -120,12 +120,12 @@ def _preferred(candidates: set[tuple[str, str]]) -> str:
 
 
 def jurisdictions(store: GraphStore, base_iri: str, timeout: float | None = 30) -> dict[str, str]:
-    """{code: label} of every jurisdiction a guide in the store belongs to."""
+    """{code: label} of every jurisdiction a guide in the store belongs to (whose code a URL path can carry)."""
     labels: dict[str, set[tuple[str, str]]] = {}
     for row in _bindings(store, _prefixes() + """SELECT DISTINCT ?j ?label WHERE {
             ?g a gg:GuideDocument ; gg:jurisdiction ?j . OPTIONAL { ?j skos:prefLabel ?label } }""", timeout):
         code = _code(row["j"]["value"], base_iri)
-        if code:
+        if JURISDICTION_CODE.match(code):  # a feed URL can name it
             found = labels.setdefault(code, set())
             if "label" in row:
                 found.add((row["label"].get("xml:lang", ""), row["label"]["value"]))
