@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Callable
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import NotFound
@@ -88,10 +89,16 @@ def _jurisdictions() -> dict[str, str]:
         store, "feed-jurisdictions", lambda: key_dates.jurisdictions(store, settings.data_base_iri, settings.timeout))
 
 
-def _page_url(iri: str) -> str:
-    """The absolute URL of an IRI's page on this server (an IRI from elsewhere as it is)."""
+def _page_path(iri: str) -> str:
+    """Where an IRI's page is on this server (an IRI from elsewhere as it is): for HTML, which is
+    cached whatever host it was asked on."""
     settings = _settings()
-    href = local_href(iri, settings.data_base_iri, settings.resource_path)
+    return local_href(iri, settings.data_base_iri, settings.resource_path)
+
+
+def _page_url(iri: str) -> str:
+    """The absolute URL of an IRI's page, for feeds and the API, read away from this server."""
+    href = _page_path(iri)
     return request.host_url.rstrip("/") + href if href.startswith("/") else href
 
 
@@ -102,9 +109,9 @@ def _revised() -> dt.datetime:
     return dt.datetime.fromtimestamp(int(moment), dt.timezone.utc)
 
 
-def _entries(events: list[key_dates.Event], lang: str) -> list[Entry]:
+def _entries(events: list[key_dates.Event], lang: str, page_url: Callable[[str], str] = _page_url) -> list[Entry]:
     revised = _revised()
-    return [entry(e, lang, _page_url, revised) for e in events]
+    return [entry(e, lang, page_url, revised) for e in events]
 
 
 def _known_jurisdiction(code: str) -> str:
@@ -264,12 +271,12 @@ def closing_soon(days: int = DEFAULT_WITHIN) -> ClosingSoon:
     lang = current_language()  # the page's language (cookie or ?lang=), not the feeds' rule
     events = _events(None)
     window = closing.Window(today(), days)
-    due = _entries(closing.closing(events, window), lang)
+    due = _entries(closing.closing(events, window), lang, _page_path)
     later = closing.next_deadline(events, window.last + dt.timedelta(days=1))
     last = closing.last_deadline(events) if not due and later is None else None
 
     def one(event: key_dates.Event | None) -> Entry | None:
-        return _entries([event], lang)[0] if event is not None else None
+        return _entries([event], lang, _page_path)[0] if event is not None else None
 
     return ClosingSoon(window, due, one(later), one(last))
 

@@ -502,3 +502,8 @@ def test_a_jurisdiction_page_links_its_feeds(seeded_server):
             assert get(seeded_server.url + f"/feeds/jurisdiction/{code}.{fmt}").status == 200
     guide = next(iter(stored_key_dates(seeded_server)))  # any other resource's page names no feed
     assert "/feeds/jurisdiction/" not in get(seeded_server.url + "/doc/" + guide.split("/id/", 1)[1], Accept="text/html").text()
+
+
+def test_the_home_block_links_pages_by_path_so_a_cached_page_suits_any_host(pinned):
+    block = home_block(pinned)
+    assert re.search(r'href="/id/[^"]+/date/', block) and "http://" not in block
