@@ -9,8 +9,8 @@ from flask import Flask
 from flask_cors import CORS
 
 from guidegraph.server import (
-    canned_queries, catalog_pages, dumps_pages, errors, graph_store, health, home_pages, http, i18n, ontology_pages,
-    diff_pages, openapi, query_page, resource_pages, sparql, static_assets, validate_pages,
+    canned_queries, catalog_pages, diff_pages, dumps_pages, errors, feeds_pages, graph_store, health, home_pages, http,
+    i18n, ontology_pages, openapi, query_page, resource_pages, sparql, static_assets, validate_pages,
 )
 from guidegraph.server.page_cache import VersionedCache
 from guidegraph.server.settings import Settings
@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     dumps_pages.install(app, store, settings)
     catalog_pages.install(app)
     home_pages.install(app)
+    feeds_pages.install(app)
     validate_pages.install(app)
     diff_pages.install(app)
     i18n.install(app)

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from guidegraph.namespaces import GG, SKOS
+from guidegraph.server import feeds_pages
 from guidegraph.store.base import GraphStore
 
 bp = Blueprint("home", __name__)
@@ -155,7 +156,8 @@ def home() -> Response:
         )
 
     store = current_app.extensions["guidegraph.store"]
-    body = current_app.extensions["guidegraph.pages"].get_or_make(store, ("home", view, current_language()), render)
+    # the "closing soon" block counts from today: a new day is a new page
+    body = current_app.extensions["guidegraph.pages"].get_or_make(store, ("home", view, current_language(), feeds_pages.today()), render)
     response = Response(body, content_type="text/html; charset=utf-8")
     response.headers["Link"] = '</.json>; rel="alternate"; type="application/json", </catalog>; rel="describedby"; type="text/turtle"'
     response.vary.add("Cookie")

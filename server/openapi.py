@@ -13,6 +13,7 @@ import json
 from flask import Blueprint, Response, request
 
 from guidegraph import __version__
+from guidegraph.feeds import api_description as feeds_api
 from guidegraph.queries import CannedQuery, QueryParameter
 from guidegraph.server.canned_queries import API, queries
 
@@ -231,6 +232,7 @@ def openapi_document(server_url: str) -> dict:
         paths[base + ".json"] = {"get": _operation(query, ".json", ["application/json"])}
         paths[base + ".csv"] = {"get": _operation(query, ".csv", ["text/csv"])}
     paths.update(_diff_operations())
+    paths.update(feeds_api.paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -241,7 +243,7 @@ def openapi_document(server_url: str) -> dict:
         },
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": COMPONENTS,
+        "components": {**COMPONENTS, "schemas": {**COMPONENTS["schemas"], **feeds_api.SCHEMAS}},
     }
 
 

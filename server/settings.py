@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
@@ -11,6 +12,13 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _check_day(value: str) -> None:
+    try:
+        datetime.date.fromisoformat(value if len(value) == 10 else "bad")
+    except (TypeError, ValueError):
+        raise UsageError(f"the today setting must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
 @dataclass
@@ -33,6 +41,7 @@ class Settings:
     prepare_dumps: bool = False  # write the dump files in the background at start (the serve command does)
     page_cache: bool = True  # keep rendered pages and descriptions for the dataset version
     resource_path: str = "/id/"  # where {base_iri}X dereferences on this server: {resource_path}X
+    today: str | None = None  # the day (YYYY-MM-DD) "closing soon" counts from; None: today in China
     cors: bool = True
     gzip_min_bytes: int = 1024
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES  # a guide uploaded to /validate
@@ -54,6 +63,8 @@ class Settings:
             raise UsageError("the upload limits must be positive")
         if not (settings.resource_path.startswith("/") and settings.resource_path.endswith("/")):
             raise UsageError("the resource path must start and end with /")
+        if settings.today is not None:
+            _check_day(settings.today)
         return settings
 
     @property
