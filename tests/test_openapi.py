@@ -96,8 +96,8 @@ def test_every_operation_answers_as_declared(seeded_server, document):
 def test_every_declared_error_answers_with_the_error_schema(seeded_server, document):
     error_schema = {"$ref": "#/components/schemas/Error"}
     for path, _, operation in operations(document):
-        if "400" not in operation["responses"]:
-            continue
+        if "400" not in operation["responses"] or path in _diff_operations():
+            continue  # the diff's errors need a valid other guide to isolate one parameter: tests/test_diff.py
         r = send("GET", f"{seeded_server.url}{path}?no_such_parameter=1")
         assert r.status == 400 and r.media_type == "application/json"
         schema_checker(document, error_schema).validate(json.loads(r.body))
