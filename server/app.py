@@ -10,7 +10,7 @@ from flask_cors import CORS
 
 from guidegraph.server import (
     canned_queries, catalog_pages, diff_pages, dumps_pages, errors, feeds_pages, graph_store, health, home_pages, http,
-    i18n, ontology_pages, openapi, query_page, resource_pages, sparql, static_assets, validate_pages,
+    i18n, links_refresh, ontology_pages, openapi, query_page, resource_pages, sparql, static_assets, validate_pages,
 )
 from guidegraph.server.page_cache import VersionedCache
 from guidegraph.server.settings import Settings
@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["guidegraph.pages"] = VersionedCache(settings.page_cache)
     resource_pages.install(app, settings)
     dumps_pages.install(app, store, settings)
+    links_refresh.install(app, store, settings.data_base_iri)
     catalog_pages.install(app)
     home_pages.install(app)
     feeds_pages.install(app)
@@ -70,6 +71,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def close_app(app: Flask) -> None:
     """Stop the store the app opened."""
+    if "guidegraph.links" in app.extensions:
+        app.extensions["guidegraph.links"].wait()  # a pass half done would write to a closed store
     app.extensions["guidegraph.dumps"].close()
     if app.extensions.get("guidegraph.owns_store"):
         app.extensions["guidegraph.store"].close()
