@@ -50,6 +50,7 @@ class GG(DefinedNamespace):
     Requirement: URIRef
     ResearchContent: URIRef
     ResponsibleDepartment: URIRef
+    SharedOffice: URIRef
     Section: URIRef
     SourceDocument: URIRef
     SourceSpan: URIRef
@@ -78,6 +79,10 @@ class GG(DefinedNamespace):
     intro: URIRef
     issuingAuthority: URIRef
     jurisdiction: URIRef
+    officeJurisdiction: URIRef
+    rorRecord: URIRef
+    funderRegistryEntry: URIRef
+    sharedOffice: URIRef
     jurisdictionLevel: URIRef
     keyDate: URIRef
     note: URIRef
@@ -96,6 +101,8 @@ class GG(DefinedNamespace):
     topNode: URIRef
     unreadContact: URIRef
     # datatype properties
+    adminDivisionCode: URIRef
+    iso3166Code: URIRef
     address: URIRef
     amount: URIRef
     code: URIRef
