@@ -230,3 +230,8 @@ def office_iri(jurisdiction: str, key: str, base_iri: str | None = None) -> str:
     rule reads as one office gets one IRI.
     """
     return f"{base(base_iri)}office/{quote(jurisdiction, safe='-')}/{short_hash(key)}"
+
+
+def discipline_iri(code: str, base_iri: str | None = None) -> str:
+    """A discipline of GB/T 13745-2009 (guidegraph/data/gbt13745.tsv): {base}scheme/gbt13745/{code}."""
+    return f"{base(base_iri)}scheme/gbt13745/{quote(code, safe='')}"

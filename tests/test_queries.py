@@ -20,7 +20,7 @@ from guidegraph.ingest.corpus import corpus_dataset
 from guidegraph.rdf_io import serialize_dataset, union_graph
 from guidegraph.queries import CannedQuery, QueryParameter, get_query, load_queries, parse_query
 
-QUESTIONS = 10
+QUESTIONS = 11
 
 
 @pytest.fixture(scope="module")
