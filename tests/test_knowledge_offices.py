@@ -224,3 +224,14 @@ def test_shared_offices_are_organisations_not_guide_office_records(seed_links):
         assert GG + "SharedOffice" in types[node]
         assert not any(t.startswith(GG) and t.endswith(("Office", "Department", "Desk", "Authority"))
                        and t != GG + "SharedOffice" for t in types[node])  # gg:Office shapes must not apply
+
+
+def test_a_jurisdiction_known_only_from_an_office_name_is_described():
+    store = store_of(guide_quads("2019/a", JINAN, "municipal", {"ContactDesk": ["山东省科技厅高新处"]}))
+    triples = offices.link(store, BASE)
+    (desk,) = shared_of(triples).values()
+    jurisdiction = next(t.object.value for t in triples
+                        if t.subject.value == desk and t.predicate.value == GG + "officeJurisdiction")
+    assert jurisdiction == BASE + "jurisdiction/cn-sd"
+    described = {(t.predicate.value, t.object.value) for t in triples if t.subject.value == jurisdiction}
+    assert (SKOS + "prefLabel", "山东省") in described and (SKOS + "notation", "cn-sd") in described

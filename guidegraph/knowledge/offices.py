@@ -289,12 +289,33 @@ def link(store: ox.Store, base_iri: str | None = None) -> Iterable[ox.Triple]:
             triples.extend(_describe(parent_node, parent))
             labels.setdefault(parent_node, set()).add(shared_label(parent))
             spellings.setdefault(parent_node, set())
+    triples.extend(_places_outside_corpus(store, {r.place for r in readings(store).values()}))
     for node, candidates in labels.items():
         label = sorted(candidates)[0]
         triples.append(ox.Triple(node, PREF_LABEL, ox.Literal(label, language="zh")))
         triples.append(ox.Triple(node, RDFS_LABEL, ox.Literal(label, language="zh")))
         for spelling in sorted(spellings[node] - {label}):
             triples.append(ox.Triple(node, ALT_LABEL, ox.Literal(spelling, language="zh")))
+    return triples
+
+
+def _places_outside_corpus(store: ox.Store, places: set[Place]) -> list[ox.Triple]:
+    """A jurisdiction named only in an office name (山东省 in a Jinan guide) still gets a description,
+    so the office's gg:officeJurisdiction dereferences."""
+    known = {row["jurisdiction"].value for row in store.query(OFFICES_QUERY, use_default_graph_as_union=True)}
+    triples = []
+    for place in sorted(places, key=lambda p: p.code):
+        if place.iri in known:
+            continue
+        node = ox.NamedNode(place.iri)
+        triples += [
+            ox.Triple(node, RDF_TYPE, ox.NamedNode(GG + "Jurisdiction")),
+            ox.Triple(node, ox.NamedNode(SKOS + "notation"), ox.Literal(place.code)),
+            ox.Triple(node, PREF_LABEL, ox.Literal(place.name, language="zh")),
+            ox.Triple(node, RDFS_LABEL, ox.Literal(place.name, language="zh")),
+        ]
+        if place.level:
+            triples.append(ox.Triple(node, ox.NamedNode(GG + "jurisdictionLevel"), ox.NamedNode(GG + place.level)))
     return triples
 
 
