@@ -235,3 +235,30 @@ def test_a_jurisdiction_known_only_from_an_office_name_is_described():
     assert jurisdiction == BASE + "jurisdiction/cn-sd"
     described = {(t.predicate.value, t.object.value) for t in triples if t.subject.value == jurisdiction}
     assert (SKOS + "prefLabel", "山东省") in described and (SKOS + "notation", "cn-sd") in described
+
+
+def test_the_links_graph_does_not_change_what_validation_reports():
+    """SHACL validation of a guide with all its links (every linker) finds exactly what it finds without them."""
+    from rdflib import URIRef
+
+    from guidegraph.corpus import seed_paths
+    from guidegraph.ingest.corpus import outline_to_dataset
+    from guidegraph.ingest.pipeline import outline_file
+    from guidegraph.knowledge import derive_links
+    from guidegraph.oxigraph_terms import BlankNodeMap, from_oxigraph
+    from guidegraph.validation.validate import validate
+
+    outline = outline_file(seed_paths()[4])  # Jiangsu 2025: issuers, desks and a title field
+    plain = outline_to_dataset(outline, BASE)
+    linked = outline_to_dataset(outline, BASE)
+    store = ox.Store()
+    store.bulk_load(corpus_nquads([seed_paths()[4]], BASE), format=ox.RdfFormat.N_QUADS)
+    links = linked.graph(URIRef(iris.links_graph_iri(BASE)))
+    blanks = BlankNodeMap()
+    added = derive_links(store, BASE)
+    assert any(t.predicate.value == GG + "sharedOffice" for t in added)
+    for t in added:
+        links.add(tuple(from_oxigraph(term, blanks) for term in (t.subject, t.predicate, t.object)))
+    before, after = validate(plain).report, validate(linked).report
+    assert after.counts() == before.counts()
+    assert after.conforms == before.conforms
