@@ -262,3 +262,37 @@ def test_the_links_graph_does_not_change_what_validation_reports():
     before, after = validate(plain).report, validate(linked).report
     assert after.counts() == before.counts()
     assert after.conforms == before.conforms
+
+
+def test_provincial_level_municipalities_have_bureaus_and_say_shi():
+    tianjin = Place(BASE + "jurisdiction/cn-tj", "cn-tj", "天津市", "provincial")
+    assert reading("天津市科学技术局高新技术处", place=tianjin).key == "科技局/高新技术处"
+    assert reading("市科技局高新技术处", place=tianjin).place == tianjin
+    assert reading("省科技厅高新处", place=tianjin) is None
+
+
+def test_a_unit_of_a_printed_authority_hangs_under_it():
+    found = reading("科技部信息中心")
+    assert found.key == "科技部/信息中心" and found.place.code == "cn"
+    assert reading("信息中心") is None  # without its authority or a place: left alone
+
+
+def test_a_seed_and_a_variant_of_one_province_share_their_authority_not_their_desks():
+    from guidegraph.corpus import seed_paths
+
+    variant = "tests/variants/jiangsu_2025_docx_agency_desks/guide.docx"
+    store = store_of(corpus_nquads([seed_paths()[4], variant], BASE).decode("utf-8"))
+    names = {r["o"].value: r["n"].value for r in store.query(
+        f"SELECT ?o ?n WHERE {{ ?o <{GG}name> ?n }}", use_default_graph_as_union=True)}
+    triples = offices.link(store, BASE)
+    shared = shared_of(triples)
+    by_name = {}
+    for office, name in names.items():
+        by_name.setdefault(name, set()).add(shared.get(office))
+    authority = iris.office_iri("cn-js", "科技厅/", BASE)
+    assert by_name["江苏省科学技术厅"] == {authority}  # issued both guides: one resource
+    seed_desk, = by_name["省科技厅农业科技和社会发展处"]
+    variant_desk, = by_name["江苏省科学技术厅高新技术处"]
+    assert seed_desk != variant_desk
+    parents = {t.subject.value: t.object.value for t in triples if t.predicate.value == ORG + "subOrganizationOf"}
+    assert parents[seed_desk] == parents[variant_desk] == authority

@@ -70,8 +70,10 @@ AUTHORITY_LEVELS = {
     "科技局": {"municipal", "county"}, "财政局": {"municipal", "county"},
 }
 SCIENCE_AUTHORITIES = {"科技部", "科技厅", "科技局", "科委"}
-# A desk is a 处/室/科 of its authority; other bodies (中心, 所) are institutions.
+# A desk is a 处/室/科 of its authority; other bodies (中心, 所) are institutions, placed under an
+# authority only when the name prints it (科技部信息中心).
 DESK_END = re.compile(r"(处|室|科)$")
+UNIT_END = re.compile(r"(处|室|科|中心)$")
 LEVEL_WORDS = {"provincial": ("省", "自治区"), "municipal": ("市",), "county": ("县", "区")}
 NATIONAL_PREFIXES = ("中华人民共和国", "国家", "中国")
 GOVERNMENT_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "省", "市", "县", "区")
@@ -143,7 +145,7 @@ def _split_authority(name: str) -> tuple[str, str, str] | None:
 
 def resolve_prefix(prefix: str, own: Place, places: dict[str, Place]) -> Place | None:
     """The jurisdiction a name prefix denotes, or None when it is not sure."""
-    if prefix == "" or prefix in LEVEL_WORDS.get(own.level or "", ()):
+    if prefix == "" or prefix in level_words(own):
         return own
     if prefix in (own.name, short_name(own.name)):
         return own
@@ -159,9 +161,20 @@ def resolve_prefix(prefix: str, own: Place, places: dict[str, Place]) -> Place |
     return None
 
 
+def level_words(place: Place) -> tuple[str, ...]:
+    """The bare words by which a guide names its own jurisdiction: 省 in a province, 市 in a city
+    and in the four provincial-level municipalities (天津市 says 市科技局)."""
+    if place.level == "provincial" and place.name.endswith("市"):
+        return ("市",)
+    return LEVEL_WORDS.get(place.level or "", ())
+
+
 def fits_level(authority: str, place: Place) -> bool:
-    """Whether an authority can belong to a jurisdiction of that level (科技厅 is provincial, 科技局 not)."""
+    """Whether an authority can belong to a jurisdiction of that level (科技厅 is provincial, 科技局 not,
+    except in the provincial-level municipalities, whose departments are 局)."""
     level = "national" if place.code == "cn" else place.level
+    if level == "provincial" and place.name.endswith("市"):
+        level = "municipal"
     wanted = AUTHORITY_LEVELS.get(authority)
     return wanted is None or level is None or level in wanted
 
@@ -181,7 +194,7 @@ def read_office(name: str, own: Place, places: dict[str, Place], issuer: tuple[P
         if AUTHORITY_LEVELS.get(authority) == {"national"} and prefix in ("", *NATIONAL_PREFIXES):
             prefix = NATIONAL_PREFIXES[0]
         place = resolve_prefix(prefix, own, places)
-        if place is None or not fits_level(authority, place) or (rest and not DESK_END.search(rest)):
+        if place is None or not fits_level(authority, place) or (rest and not UNIT_END.search(rest)):
             return None
         return Reading(place, authority, desk_key(rest, authority), True)
     if DESK_END.search(label):
