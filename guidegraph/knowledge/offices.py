@@ -279,17 +279,14 @@ def readings(store: ox.Store) -> dict[str, Reading]:
     return result
 
 
-def authority_iri(place: Place, authority: str, base_iri: str | None) -> str:
-    return iris.office_iri(place.code, f"{authority}/", base_iri)
-
-
 def link(store: ox.Store, base_iri: str | None = None) -> Iterable[ox.Triple]:
     names = {row["office"].value: normalise_label(row["name"].value)
              for row in store.query(OFFICES_QUERY, use_default_graph_as_union=True)}
     triples: list[ox.Triple] = []
     labels: dict[ox.NamedNode, set[str]] = {}
     spellings: dict[ox.NamedNode, set[str]] = {}
-    for office, reading in sorted(readings(store).items()):
+    found = readings(store)
+    for office, reading in sorted(found.items()):
         shared = ox.NamedNode(iris.office_iri(reading.place.code, reading.key, base_iri))
         triples.append(ox.Triple(ox.NamedNode(office), SHARED_OFFICE, shared))
         triples.extend(_describe(shared, reading))
@@ -302,7 +299,7 @@ def link(store: ox.Store, base_iri: str | None = None) -> Iterable[ox.Triple]:
             triples.extend(_describe(parent_node, parent))
             labels.setdefault(parent_node, set()).add(shared_label(parent))
             spellings.setdefault(parent_node, set())
-    triples.extend(_places_outside_corpus(store, {r.place for r in readings(store).values()}))
+    triples.extend(_places_outside_corpus(store, {r.place for r in found.values()}))
     for node, candidates in labels.items():
         label = sorted(candidates)[0]
         triples.append(ox.Triple(node, PREF_LABEL, ox.Literal(label, language="zh")))
@@ -341,4 +338,4 @@ def _describe(node: ox.NamedNode, reading: Reading) -> list[ox.Triple]:
     ]
 
 
-__all__ = ["AUTHORITIES", "Place", "Reading", "read_office", "desk_key", "readings", "link", "authority_iri"]
+__all__ = ["AUTHORITIES", "Place", "Reading", "read_office", "desk_key", "readings", "link"]
