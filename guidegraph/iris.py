@@ -221,3 +221,17 @@ __all__ = [
     "guide_iri", "graph_iri", "node_iri", "field_iri", "tag_iri", "jurisdiction_iri", "scheme_iri",
     "concepts_graph_iri", "links_graph_iri", "dataset_iri", "catalog_iri", "is_graph_name",
 ]
+
+
+def office_iri(jurisdiction: str, key: str, base_iri: str | None = None) -> str:
+    """An office shared across guides (guidegraph.knowledge.offices): {base}office/{jurisdiction}/{hash of key}.
+
+    ``key`` is the office's normalised authority/desk, so every spelling the
+    rule reads as one office gets one IRI.
+    """
+    return f"{base(base_iri)}office/{quote(jurisdiction, safe='-')}/{short_hash(key)}"
+
+
+def discipline_iri(code: str, base_iri: str | None = None) -> str:
+    """A discipline of GB/T 13745-2009 (guidegraph/data/gbt13745.tsv): {base}scheme/gbt13745/{code}."""
+    return f"{base(base_iri)}scheme/gbt13745/{quote(code, safe='')}"

@@ -86,6 +86,7 @@ class GG(DefinedNamespace):
     Requirement: URIRef
     ResearchContent: URIRef
     ResponsibleDepartment: URIRef
+    SharedOffice: URIRef
     Section: URIRef
     SourceDocument: URIRef
     SourceSpan: URIRef
@@ -114,6 +115,10 @@ class GG(DefinedNamespace):
     intro: URIRef
     issuingAuthority: URIRef
     jurisdiction: URIRef
+    officeJurisdiction: URIRef
+    rorRecord: URIRef
+    funderRegistryEntry: URIRef
+    sharedOffice: URIRef
     jurisdictionLevel: URIRef
     keyDate: URIRef
     note: URIRef
@@ -132,6 +137,8 @@ class GG(DefinedNamespace):
     topNode: URIRef
     unreadContact: URIRef
     # datatype properties
+    adminDivisionCode: URIRef
+    iso3166Code: URIRef
     address: URIRef
     amount: URIRef
     code: URIRef

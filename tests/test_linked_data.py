@@ -48,6 +48,8 @@ KINDS = {
     "deadline": "?x a gg:Deadline",
     "source span": "?x a gg:SourceSpan",
     "source document": "?x a gg:SourceDocument",
+    "shared office (links graph)": "?x a gg:SharedOffice ; <http://www.w3.org/ns/org#subOrganizationOf> ?parent",
+    "GB/T 13745 discipline (links graph)": '?x <http://www.w3.org/2004/02/skos/core#notation> "320"',
 }
 
 

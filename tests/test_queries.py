@@ -20,12 +20,26 @@ from guidegraph.ingest.corpus import corpus_dataset
 from guidegraph.rdf_io import serialize_dataset, union_graph
 from guidegraph.queries import CannedQuery, QueryParameter, get_query, load_queries, parse_query
 
-QUESTIONS = 10
+QUESTIONS = 11
 
 
 @pytest.fixture(scope="module")
 def seed_dataset():
-    return corpus_dataset()
+    """The seed guides as served: their graphs plus the links graph of guidegraph.knowledge."""
+    from rdflib import URIRef
+
+    from guidegraph import iris
+    from guidegraph.knowledge import derive_links
+    from guidegraph.oxigraph_terms import BlankNodeMap, from_oxigraph
+
+    dataset = corpus_dataset()
+    store = pyoxigraph.Store()
+    store.load(serialize_dataset(dataset, rdf_format("nquads")), format=pyoxigraph.RdfFormat.N_QUADS)
+    links = dataset.graph(URIRef(iris.links_graph_iri()))
+    blanks = BlankNodeMap()
+    for triple in derive_links(store):
+        links.add(tuple(from_oxigraph(term, blanks) for term in (triple.subject, triple.predicate, triple.object)))
+    return dataset
 
 
 @pytest.fixture(scope="module")
