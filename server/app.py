@@ -10,7 +10,7 @@ from flask_cors import CORS
 
 from guidegraph.server import (
     canned_queries, catalog_pages, dumps_pages, errors, graph_store, health, home_pages, http, i18n, ontology_pages,
-    openapi, query_page, resource_pages, sparql, static_assets, validate_pages,
+    openapi, query_page, resource_pages, search_pages, sparql, static_assets, validate_pages,
 )
 from guidegraph.server.page_cache import VersionedCache
 from guidegraph.server.settings import Settings
@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     catalog_pages.install(app)
     home_pages.install(app)
     validate_pages.install(app)
+    search_pages.install(app, store, settings)
     i18n.install(app)
     errors.register(app)
     http.install(app, settings.gzip_min_bytes)
@@ -69,5 +70,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def close_app(app: Flask) -> None:
     """Stop the store the app opened."""
     app.extensions["guidegraph.dumps"].close()
+    app.extensions["guidegraph.search"].close()
     if app.extensions.get("guidegraph.owns_store"):
         app.extensions["guidegraph.store"].close()

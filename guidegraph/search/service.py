@@ -1,0 +1,115 @@
+"""Search kept in step with the store: the index is rebuilt when the dataset version changes.
+
+A store that tracks its version (the embedded one, and a remote one written
+only through us) changes it on every write, so the first search after a
+write (a guide replaced by Graph Store PUT, say) rebuilds the index and sees
+the new text. A store others may write to behind our back has no version we
+can trust; its index is rebuilt when it is older than ``refresh_seconds``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+from guidegraph.search.documents import read_documents
+from guidegraph.search.index import Page, build_index, index_labels, open_index, search_index
+from guidegraph.search.tokens import QueryError, parse_query
+from guidegraph.store.base import GraphStore
+
+INDEX_FILE = "search-index.sqlite"
+REMOTE_REFRESH_SECONDS = 60.0
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+# Reading the store for a build is the server's own work, not a reader's query, so it is not held
+# to the per-query limit; this only stops a store that hangs.
+BUILD_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    version: str
+    documents: int
+    seconds: float
+
+
+class SearchService:
+    """Full-text search over one store; the index file lives in ``directory`` (None: a temporary one)."""
+
+    def __init__(self, store: GraphStore, directory: str | Path | None = None, *,
+                 refresh_seconds: float = REMOTE_REFRESH_SECONDS, timeout: float | None = BUILD_TIMEOUT) -> None:
+        self.store = store
+        self.refresh_seconds = refresh_seconds
+        self.timeout = timeout
+        if directory is None:
+            tmp = tempfile.mkdtemp(prefix="guidegraph-search-")
+            directory = tmp
+            self._cleanup = weakref.finalize(self, shutil.rmtree, tmp, True)
+        else:
+            self._cleanup = None
+        self.path = Path(directory) / INDEX_FILE
+        self._lock = threading.Lock()
+        self._built_at = 0.0
+        self.last_build: BuildInfo | None = None
+
+    def _wanted_version(self) -> str | None:
+        """The version an up-to-date index has; None when only age can tell (untracked store)."""
+        v = self.store.version
+        return f"{v.token}-{v.counter}" if self.store.tracks_version else None
+
+    def _is_current(self, version: str | None) -> bool:
+        if version is None:
+            return self.last_build is not None and time.monotonic() - self._built_at < self.refresh_seconds
+        return self.last_build is not None and self.last_build.version == version
+
+    def ensure_current(self) -> None:
+        """Rebuild the index unless it was built from the store's current version."""
+        if self._is_current(self._wanted_version()):
+            return
+        with self._lock:
+            # Read the version before the data: a write during the build leaves the
+            # index marked with the older version, so the next search builds again.
+            version = self._wanted_version()
+            if self._is_current(version):
+                return
+            self.rebuild(version)
+
+    def rebuild(self, version: str | None = None) -> BuildInfo:
+        started = time.perf_counter()
+        label = version if version is not None else f"untracked-{time.time_ns():x}"
+        documents = read_documents(self.store, self.timeout)
+        build_index(self.path, documents, label)
+        self._built_at = time.monotonic()
+        self.last_build = BuildInfo(label, len(documents), time.perf_counter() - started)
+        return self.last_build
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> Page:
+        """One page of hits for ``query``; QueryError for a query with nothing to search for."""
+        terms = parse_query(query)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        if not 0 <= offset <= MAX_OFFSET:
+            raise QueryError(f"offset must be between 0 and {MAX_OFFSET}")
+        self.ensure_current()
+        conn = open_index(self.path)
+        try:
+            return search_index(conn, terms, limit, offset)
+        finally:
+            conn.close()
+
+    def labels(self, iris: set[str]) -> dict[str, str]:
+        """The indexed label of each IRI that has one (guides' titles for the result page)."""
+        conn = open_index(self.path)
+        try:
+            return index_labels(conn, iris)
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        if self._cleanup is not None:
+            self._cleanup()

@@ -1,0 +1,152 @@
+"""Full-text search: ``GET /api/search?q=`` (JSON) and its page ``/search?q=``.
+
+Both answer from guidegraph.search's index of the store, rebuilt when the
+dataset changes. The API takes ``q`` (required), ``limit`` (1–100, default
+20) and ``offset``; an unknown, repeated or ill-typed parameter, an empty
+query or one with nothing searchable is 400 with the canned-query API's
+error body ``{"error": {"status", "message", "parameter"}}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, Response, current_app, request, url_for
+
+from guidegraph.errors import GuideGraphError
+from guidegraph.queries import ParameterError
+from guidegraph.search import QueryError, SearchService
+from guidegraph.search.index import Hit, Page
+from guidegraph.search.snippets import segments
+from guidegraph.search.tokens import MAX_QUERY_CHARS
+from guidegraph.server.canned_queries import json_errors
+from guidegraph.server.errors import status_for
+from guidegraph.server.html_pages import page
+from guidegraph.server.settings import Settings
+from guidegraph.store.base import GraphStore
+
+bp = Blueprint("search", __name__)
+
+API_PATH = "/api/search"
+PAGE_PATH = "/search"
+DEFAULT_LIMIT = 20
+PAGE_SIZE = 20
+PARAMETERS = ("q", "limit", "offset")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str
+    limit: int
+    offset: int
+
+
+def _integer(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ParameterError(f"parameter {name} must be an integer, not {raw[:40]!r}", name) from None
+
+
+def read_request(ignore: tuple[str, ...] = ()) -> SearchRequest:
+    for key in request.args:
+        if key in ignore:
+            continue
+        if key not in PARAMETERS:
+            raise ParameterError(f"unknown parameter {key[:40]!r}; /api/search takes {', '.join(PARAMETERS)}", key[:40])
+        if len(request.args.getlist(key)) > 1:
+            raise ParameterError(f"parameter {key} is given more than once; give it once", key)
+    q = request.args.get("q", "")
+    if not q.strip():
+        raise ParameterError("parameter q (what to search for) is required", "q")
+    return SearchRequest(q, _integer("limit", DEFAULT_LIMIT), _integer("offset", 0))
+
+
+def _service() -> SearchService:
+    return current_app.extensions["guidegraph.search"]
+
+
+def run(req: SearchRequest) -> Page:
+    try:
+        return _service().search(req.q, req.limit, req.offset)
+    except QueryError as exc:
+        parameter = "limit" if str(exc).startswith("limit") else "offset" if str(exc).startswith("offset") else "q"
+        raise ParameterError(str(exc), parameter) from None
+
+
+def _page_href(iri: str) -> str | None:
+    """Where this server shows a resource: its /id/ path when the IRI is under our base."""
+    settings: Settings = current_app.extensions["guidegraph.settings"]
+    base = settings.data_base_iri
+    return settings.resource_path + iri[len(base):] if iri.startswith(base) else None
+
+
+def hit_json(hit: Hit) -> dict:
+    return {
+        "iri": hit.iri,
+        "label": hit.label,
+        "label_marks": [list(m) for m in hit.label_marks],
+        "type": hit.type,
+        "guide": hit.guide,
+        "snippet": hit.snippet.text,
+        "snippet_field": hit.snippet.field or None,
+        "snippet_marks": [list(m) for m in hit.snippet.marks],
+        "matched": list(hit.matched),
+        "score": hit.score,
+        "exact_title": hit.exact_title,
+        "page": _page_href(hit.iri),
+    }
+
+
+@bp.get(API_PATH)
+@json_errors
+def api_search() -> Response:
+    req = read_request()
+    result = run(req)
+    body = {"query": req.q, "total": result.total, "limit": req.limit, "offset": req.offset,
+            "hits": [hit_json(h) for h in result.hits]}
+    response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    response.headers["Link"] = f'<{PAGE_PATH}?{urlencode({"q": req.q})}>; rel="alternate"; type="text/html"'
+    return response
+
+
+@bp.get(PAGE_PATH)
+def search_page() -> Response:
+    q = request.args.get("q", "")
+    status, error, result, offset = 200, None, None, 0
+    if q.strip():
+        try:
+            req = read_request(ignore=("lang",))
+            offset = req.offset
+            result = run(SearchRequest(req.q, PAGE_SIZE, req.offset))
+        except GuideGraphError as exc:
+            status, error = status_for(exc), str(exc)
+    twin = url_for("search.api_search") + ("?" + urlencode({"q": q, "offset": offset}) if q.strip() else "")
+    guide_titles = _guide_titles(result)
+    response = page(
+        "search.html", status=status, q=q, error=error, result=result, offset=offset, page_size=PAGE_SIZE,
+        twin=twin, segments=segments, page_href=_page_href, guide_titles=guide_titles, max_chars=MAX_QUERY_CHARS,
+        more_href=lambda at: url_for("search.search_page") + "?" + urlencode({"q": q, "offset": at}),
+    )
+    response.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
+    return response
+
+
+def _guide_titles(result: Page | None) -> dict[str, str]:
+    """The titles of the guides the hits belong to, from the index itself."""
+    if result is None:
+        return {}
+    return _service().labels({h.guide for h in result.hits})
+
+
+def install(app: Flask, store: GraphStore, settings: Settings) -> None:
+    from pathlib import Path
+
+    directory = Path(settings.data_dir) / "search" if settings.data_dir else None
+    app.extensions["guidegraph.search"] = SearchService(store, directory)
+    app.register_blueprint(bp)
