@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request
 from guidegraph import __version__
 from guidegraph.queries import CannedQuery, QueryParameter
 from guidegraph.server.canned_queries import API, queries
+from guidegraph.server.search_pages import SEARCH_SCHEMAS, search_paths
 
 bp = Blueprint("openapi", __name__)
 
@@ -84,6 +85,7 @@ COMPONENTS = {
                 }
             },
         },
+        **SEARCH_SCHEMAS,
         "QueryList": {
             "type": "object",
             "required": ["queries"],
@@ -191,6 +193,7 @@ def openapi_document(server_url: str) -> dict:
             }
         }
     }
+    paths.update(search_paths())
     for query in queries().values():
         base = f"{API}/{query.slug}"
         paths[base] = {"get": _operation(query, "", ["application/json", "text/csv"])}
@@ -199,7 +202,7 @@ def openapi_document(server_url: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "guidegraph canned queries",
+            "title": "guidegraph canned queries and search",
             "version": __version__,
             "description": "Research questions about Chinese S&T funding guides (申报指南), each one SPARQL query "
             "with typed parameters, answered as JSON (columns and rows of typed cells) or CSV.",

@@ -150,3 +150,69 @@ def install(app: Flask, store: GraphStore, settings: Settings) -> None:
     directory = Path(settings.data_dir) / "search" if settings.data_dir else None
     app.extensions["guidegraph.search"] = SearchService(store, directory)
     app.register_blueprint(bp)
+
+
+# --- its OpenAPI description (merged into /api/openapi.json) ----------------------------
+
+_SPANS = {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2},
+          "description": "[start, end) character offsets of the matched terms"}
+SEARCH_SCHEMAS = {
+    "SearchHit": {
+        "type": "object",
+        "required": ["iri", "label", "label_marks", "type", "guide", "snippet", "snippet_field", "snippet_marks",
+                     "matched", "score", "exact_title", "page"],
+        "additionalProperties": False,
+        "properties": {
+            "iri": {"type": "string", "format": "iri", "description": "the resource found"},
+            "label": {"type": "string", "description": "its title or name"},
+            "label_marks": _SPANS,
+            "type": {"type": "string", "description": "its class in the guidegraph ontology (local name), e.g. Direction"},
+            "guide": {"type": "string", "format": "iri", "description": "the guide it belongs to (a guide's own IRI for a guide)"},
+            "snippet": {"type": "string", "description": "plain text around the first match outside the title"},
+            "snippet_field": {"enum": ["content", "indicators", "other", None]},
+            "snippet_marks": _SPANS,
+            "matched": {"type": "array", "items": {"enum": ["title", "content", "indicators", "other"]}},
+            "score": {"type": "number", "description": "-bm25 over the weighted fields; higher is better"},
+            "exact_title": {"type": "boolean", "description": "the title is the query; such hits come first"},
+            "page": {"type": ["string", "null"], "description": "where this server describes the resource"},
+        },
+    },
+    "SearchResult": {
+        "type": "object",
+        "required": ["query", "total", "limit", "offset", "hits"],
+        "additionalProperties": False,
+        "properties": {
+            "query": {"type": "string"},
+            "total": {"type": "integer", "minimum": 0, "description": "resources matching every term"},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
+        },
+    },
+}
+
+
+def search_paths() -> dict:
+    from guidegraph.search.service import MAX_LIMIT, MAX_OFFSET
+
+    error = {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {API_PATH: {"get": {
+        "operationId": "search",
+        "summary": "Full-text search of guides, programmes, fields, directions, research content, indicators and offices",
+        "description": "Every whitespace-separated term must occur (Chinese matched as character bigrams, letters and "
+                       "digits as words, case and width folded); hits ranked by bm25 with titles weighted most.",
+        "tags": ["search"],
+        "parameters": [
+            {"name": "q", "in": "query", "required": True, "description": "what to search for",
+             "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS}, "example": "CAR-T 肝癌"},
+            {"name": "limit", "in": "query", "required": False, "description": "hits per page",
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
+            {"name": "offset", "in": "query", "required": False, "description": "hits to skip",
+             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}},
+        ],
+        "responses": {
+            "200": {"description": "the hits", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResult"}}}},
+            "400": {**error, "description": "q is missing, empty, too long or holds nothing searchable; a parameter is unknown, repeated or out of range"},
+            "503": {**error, "description": "the store is unavailable while the index is rebuilt"},
+        },
+    }}}
