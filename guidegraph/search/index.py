@@ -8,6 +8,7 @@ so a reader sees the old index or the new one, never half of one.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ FIELD_WEIGHTS = {"title": 4.0, "content": 2.0, "indicators": 1.0, "other": 1.0}
 # Titles therefore also get a table of their own, whose bm25 (normalised by title
 # length, so short titles that are mostly the query win) is added with this weight.
 TITLE_WEIGHT = 2.0
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def title_key(text: str) -> str:
@@ -44,7 +45,6 @@ def build_index(path: Path, documents: list[SearchDocument], version: str) -> No
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE items (id INTEGER PRIMARY KEY, iri TEXT, type TEXT, guide TEXT, title_key TEXT,
                                 {", ".join(f"{f} TEXT" for f in FIELDS)});
-            CREATE INDEX items_iri ON items (iri);
             CREATE VIRTUAL TABLE fts USING fts5({", ".join(FIELDS)}, content='', tokenize='unicode61 remove_diacritics 0');
             CREATE VIRTUAL TABLE titles USING fts5(title, content='', tokenize='unicode61 remove_diacritics 0');
         """)
@@ -59,6 +59,8 @@ def build_index(path: Path, documents: list[SearchDocument], version: str) -> No
         )
         conn.executemany("INSERT INTO titles (rowid, title) VALUES (?, ?)",
                          ((i, index_text(d.text("title"))) for i, d in enumerate(documents, 1)))
+        conn.execute("CREATE INDEX items_iri ON items (iri)")
+        conn.execute("CREATE INDEX items_title_key ON items (title_key)")
         for table in ("fts", "titles"):
             conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
         conn.commit()
@@ -112,22 +114,28 @@ def search_index(conn: sqlite3.Connection, terms: list[Term], limit: int, offset
     keys = term_keys(terms)
     weights = ", ".join(str(FIELD_WEIGHTS[f]) for f in FIELDS)
     (total,) = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()
+    exact = [row[0] for row in conn.execute("SELECT id FROM items WHERE title_key = ?", ("".join(keys),))]
+    # Rank rowids only, then fetch the texts of the one page: sorting whole rows with their
+    # research content and indicators would cost more than the ranking.
     rows = conn.execute(
-        f"""SELECT items.iri, items.type, items.guide, {", ".join(f"items.{f}" for f in FIELDS)},
-                   bm25(fts, {weights}) + {TITLE_WEIGHT} * coalesce(t.rank, 0) AS rank, items.title_key = ? AS exact
-            FROM fts JOIN items ON items.id = fts.rowid
-            LEFT JOIN (SELECT rowid, bm25(titles) AS rank FROM titles WHERE titles MATCH ?) AS t ON t.rowid = fts.rowid
-            WHERE fts MATCH ? ORDER BY exact DESC, rank LIMIT ? OFFSET ?""",
-        ("".join(keys), expression, expression, limit, offset),
+        f"""WITH ranked AS (
+                SELECT fts.rowid AS id, bm25(fts, {weights}) + {TITLE_WEIGHT} * coalesce(t.rank, 0) AS rank,
+                       fts.rowid IN (SELECT value FROM json_each(?)) AS exact
+                FROM fts LEFT JOIN (SELECT rowid, bm25(titles) AS rank FROM titles WHERE titles MATCH ?) AS t
+                     ON t.rowid = fts.rowid
+                WHERE fts MATCH ? ORDER BY exact DESC, rank LIMIT ? OFFSET ?)
+            SELECT items.iri, items.type, items.guide, {", ".join(f"items.{f}" for f in FIELDS)}, ranked.rank, ranked.exact
+            FROM ranked JOIN items ON items.id = ranked.id ORDER BY ranked.exact DESC, ranked.rank""",
+        (json.dumps(exact), expression, expression, limit, offset),
     ).fetchall()
     hits = []
-    for iri, kind, guide, *texts, rank, exact in rows:
+    for iri, kind, guide, *texts, rank, is_exact in rows:
         parts = dict(zip(FIELDS, texts))
         marks = {f: find_hits(parts[f], keys) for f in FIELDS}
         hits.append(Hit(
             iri, kind, guide, parts["title"], tuple(marks["title"]),
             make_snippet(parts, marks), tuple(f for f in FIELDS if marks[f]),
-            round(-rank, 4), bool(exact),
+            round(-rank, 4), bool(is_exact),
         ))
     return Page(total, hits)
 

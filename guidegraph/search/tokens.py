@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Han ideographs (basic, extension A, compatibility, extensions B–F in plane 2) and kana.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
@@ -129,29 +130,27 @@ def term_keys(terms: list[Term]) -> list[str]:
     return ["".join(c or w for c, w in _PIECE.findall(normalise(t.text))) for t in terms]
 
 
+def _char_pattern(c: str) -> str:
+    if c.isascii() and c.isalnum():
+        return f"[{c}{chr(ord(c) + 0xFEE0)}]"  # the ASCII and the full-width form (case by IGNORECASE)
+    return re.escape(c)
+
+
+@lru_cache(maxsize=512)
+def _hit_pattern(keys: tuple[str, ...]) -> re.Pattern | None:
+    alternatives = [r"[\W_]*".join(_char_pattern(c) for c in key) for key in keys if key]
+    return re.compile("|".join(sorted(alternatives, key=len, reverse=True)), re.IGNORECASE) if alternatives else None
+
+
 def find_hits(text: str, keys: list[str]) -> list[tuple[int, int]]:
-    """Spans of ``text`` where a key occurs, ignoring case, width and the punctuation or
-    spaces between letters (CAR-T matches CAR T and ＣＡＲ－Ｔ); merged and sorted."""
-    kept: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        norm = normalise(ch)
-        for c in norm:
-            if c.isalnum() or _IS_CJK.match(c):
-                kept.append(c)
-                where.append(i)
-    flat = "".join(kept)
-    spans: list[tuple[int, int]] = []
-    for key in keys:
-        if not key:
-            continue
-        start = flat.find(key)
-        while start != -1:
-            spans.append((where[start], where[start + len(key) - 1] + 1))
-            start = flat.find(key, start + 1)
-    spans.sort()
+    """Spans of ``text`` where a key occurs, ignoring case, full width and the punctuation or
+    spaces between characters (CAR-T matches CAR T and ＣＡＲ－Ｔ); sorted, not overlapping."""
+    pattern = _hit_pattern(tuple(keys))
+    if pattern is None:
+        return []
     merged: list[tuple[int, int]] = []
-    for s, e in spans:
+    for m in pattern.finditer(text):
+        s, e = m.span()
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:
