@@ -296,13 +296,23 @@ def test_the_index_file_lives_in_the_data_directory_and_is_replaced_whole(make_s
     assert [p.name for p in folder.iterdir()] == ["search-index.sqlite"]
 
 
-def test_search_over_a_remote_store(make_server, scratch_remote_config):
+def test_search_over_a_remote_store_sees_our_writes_and_others_after_the_refresh_age(make_server, scratch_remote_config):
     from guidegraph.bundled_corpus import load_bundled_corpus
 
     server = make_server(dict(scratch_remote_config))
-    load_bundled_corpus(server.app.extensions["guidegraph.store"], paths=[CORPUS_JIANGSU])
+    store = server.app.extensions["guidegraph.store"]
+    load_bundled_corpus(store, paths=[CORPUS_JIANGSU])
     hit = search(server, "无创脑机接口")["hits"][0]
     assert hit["label"] == "无创脑机接口精准调控关键技术研发" and hit["type"] == "Direction"
+    store.update(f'INSERT DATA {{ GRAPH <urn:x:remote> {{ <urn:x:r1> a <{GG}Office> ; <{GG}name> "远程写入测试办公室" }} }}')
+    assert [h["iri"] for h in search(server, "远程写入测试办公室")["hits"]] == ["urn:x:r1"]
+    # written behind our back, straight to the remote store: found once the index is older than the refresh age
+    behind = f'INSERT DATA {{ GRAPH <urn:x:remote> {{ <urn:x:r2> a <{GG}Office> ; <{GG}name> "背后写入测试办公室" }} }}'
+    r = send("POST", scratch_remote_config["update_endpoint"], behind.encode(), {"Content-Type": "application/sparql-update"})
+    assert r.status in (200, 204)
+    assert search(server, "背后写入测试办公室")["total"] == 0
+    server.app.extensions["guidegraph.search"].refresh_seconds = 0
+    assert [h["iri"] for h in search(server, "背后写入测试办公室")["hits"]] == ["urn:x:r2"]
 
 
 # --- from SPARQL ----------------------------------------------------------------------

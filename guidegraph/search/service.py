@@ -4,7 +4,8 @@ A store that tracks its version (the embedded one, and a remote one written
 only through us) changes it on every write, so the first search after a
 write (a guide replaced by Graph Store PUT, say) rebuilds the index and sees
 the new text. A store others may write to behind our back has no version we
-can trust; its index is rebuilt when it is older than ``refresh_seconds``.
+can trust; its index is rebuilt when it is older than ``refresh_seconds`` or
+when we wrote to the store ourselves since.
 """
 
 from __future__ import annotations
@@ -54,18 +55,19 @@ class SearchService:
             self._cleanup = None
         self.path = Path(directory) / INDEX_FILE
         self._lock = threading.Lock()
+        self._local = threading.local()
         self._built_at = 0.0
         self.last_build: BuildInfo | None = None
 
-    def _wanted_version(self) -> str | None:
-        """The version an up-to-date index has; None when only age can tell (untracked store)."""
+    def _wanted_version(self) -> str:
+        """The version an up-to-date index was built from (for an untracked store, our own writes only)."""
         v = self.store.version
-        return f"{v.token}-{v.counter}" if self.store.tracks_version else None
+        return f"{v.token}-{v.counter}"
 
-    def _is_current(self, version: str | None) -> bool:
-        if version is None:
-            return self.last_build is not None and time.monotonic() - self._built_at < self.refresh_seconds
-        return self.last_build is not None and self.last_build.version == version
+    def _is_current(self, version: str) -> bool:
+        if self.last_build is None or self.last_build.version != version:
+            return False
+        return self.store.tracks_version or time.monotonic() - self._built_at < self.refresh_seconds
 
     def ensure_current(self) -> None:
         """Rebuild the index unless it was built from the store's current version."""
@@ -79,13 +81,12 @@ class SearchService:
                 return
             self.rebuild(version)
 
-    def rebuild(self, version: str | None = None) -> BuildInfo:
+    def rebuild(self, version: str) -> BuildInfo:
         started = time.perf_counter()
-        label = version if version is not None else f"untracked-{time.time_ns():x}"
         documents = read_documents(self.store, self.timeout)
-        build_index(self.path, documents, label)
+        build_index(self.path, documents, version)
         self._built_at = time.monotonic()
-        self.last_build = BuildInfo(label, len(documents), time.perf_counter() - started)
+        self.last_build = BuildInfo(version, len(documents), time.perf_counter() - started)
         return self.last_build
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> Page:
@@ -96,19 +97,22 @@ class SearchService:
         if not 0 <= offset <= MAX_OFFSET:
             raise QueryError(f"offset must be between 0 and {MAX_OFFSET}")
         self.ensure_current()
-        conn = open_index(self.path)
-        try:
-            return search_index(conn, terms, limit, offset)
-        finally:
-            conn.close()
+        return search_index(self._connection(), terms, limit, offset)
+
+    def _connection(self):
+        """This thread's connection to the current index file (reopened after a rebuild; a
+        connection to a replaced file keeps reading the old one, which stays whole)."""
+        local = self._local
+        built = self.last_build.version if self.last_build else None
+        if getattr(local, "version", None) != built:
+            if getattr(local, "conn", None) is not None:
+                local.conn.close()
+            local.conn, local.version = open_index(self.path), built
+        return local.conn
 
     def labels(self, iris: set[str]) -> dict[str, str]:
         """The indexed label of each IRI that has one (guides' titles for the result page)."""
-        conn = open_index(self.path)
-        try:
-            return index_labels(conn, iris)
-        finally:
-            conn.close()
+        return index_labels(self._connection(), iris)
 
     def close(self) -> None:
         if self._cleanup is not None:
