@@ -75,8 +75,7 @@ def run(req: SearchRequest) -> Page:
     try:
         return _service().search(req.q, req.limit, req.offset)
     except QueryError as exc:
-        parameter = "limit" if str(exc).startswith("limit") else "offset" if str(exc).startswith("offset") else "q"
-        raise ParameterError(str(exc), parameter) from None
+        raise ParameterError(str(exc), exc.parameter) from None
 
 
 def _page_href(iri: str) -> str | None:
@@ -148,8 +147,16 @@ def install(app: Flask, store: GraphStore, settings: Settings) -> None:
     from pathlib import Path
 
     directory = Path(settings.data_dir) / "search" if settings.data_dir else None
-    app.extensions["guidegraph.search"] = SearchService(store, directory)
+    service = app.extensions["guidegraph.search"] = SearchService(store, directory)
     app.register_blueprint(bp)
+
+    @app.after_request
+    def _refresh_after_write(response: Response) -> Response:
+        # A write (Graph Store, SPARQL Update, publishing) changed the dataset: start the rebuild
+        # now rather than at the next search. A read sent by POST finds the index current.
+        if request.method in ("PUT", "POST", "DELETE", "PATCH") and response.status_code < 400:
+            service.refresh_in_background()
+        return response
 
 
 # --- its OpenAPI description (merged into /api/openapi.json) ----------------------------

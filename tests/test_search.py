@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.parse
 
-import pyoxigraph as ox
 import pytest
 
 from conftest import WRITE_TOKEN, send
@@ -274,6 +274,12 @@ def test_a_guide_replaced_by_graph_store_put_is_found_at_the_next_search(make_se
     put = send("PUT", f"{server.url}/graph-store?{urllib.parse.urlencode({'graph': graph})}", edited.encode(),
                {"Content-Type": "application/n-triples", "Authorization": f"Bearer {WRITE_TOKEN}"})
     assert put.status in (200, 204), put.body[:300]
+    # the write itself starts the rebuild: the index catches up with no search asking for it
+    service, version = server.app.extensions["guidegraph.search"], server.app.extensions["guidegraph.store"].version
+    deadline = time.monotonic() + 60
+    while service.last_build.version != f"{version.token}-{version.counter}" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert service.last_build.version == f"{version.token}-{version.counter}"
     assert old_title not in [h["label"] for h in search(server, "无创脑机接口", limit=100)["hits"]]
     hit = search(server, "植入式 神经调控")["hits"][0]
     assert hit["label"] == new_title and hit["type"] == "Direction"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from guidegraph.search.documents import FIELDS, SearchDocument
 from guidegraph.search.snippets import Snippet, make_snippet
-from guidegraph.search.tokens import Term, find_hits, index_text, match_expression, term_keys
+from guidegraph.search.tokens import Term, find_hits, index_text, match_expression, term_keys, text_key
 
 # bm25 weight of each field in the table of all fields, in FIELDS order.
 FIELD_WEIGHTS = {"title": 4.0, "content": 2.0, "indicators": 1.0, "other": 1.0}
@@ -26,11 +26,6 @@ FIELD_WEIGHTS = {"title": 4.0, "content": 2.0, "indicators": 1.0, "other": 1.0}
 # length, so short titles that are mostly the query win) is added with this weight.
 TITLE_WEIGHT = 2.0
 SCHEMA_VERSION = 3
-
-
-def title_key(text: str) -> str:
-    """A title reduced to what a query compares with (letters, digits, CJK; normalised)."""
-    return "".join(term_keys([Term(text, (), False)]))
 
 
 def build_index(path: Path, documents: list[SearchDocument], version: str) -> None:
@@ -51,7 +46,7 @@ def build_index(path: Path, documents: list[SearchDocument], version: str) -> No
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [("version", version), ("schema", str(SCHEMA_VERSION))])
         conn.executemany(
             f"INSERT INTO items VALUES (?, ?, ?, ?, ?, {', '.join('?' for _ in FIELDS)})",
-            ((i, d.iri, d.type, d.guide, title_key(d.label), *(d.text(f) for f in FIELDS)) for i, d in enumerate(documents, 1)),
+            ((i, d.iri, d.type, d.guide, text_key(d.label), *(d.text(f) for f in FIELDS)) for i, d in enumerate(documents, 1)),
         )
         conn.executemany(
             f"INSERT INTO fts (rowid, {', '.join(FIELDS)}) VALUES (?, {', '.join('?' for _ in FIELDS)})",

@@ -3,13 +3,15 @@
 A store that tracks its version (the embedded one, and a remote one written
 only through us) changes it on every write, so the first search after a
 write (a guide replaced by Graph Store PUT, say) rebuilds the index and sees
-the new text. A store others may write to behind our back has no version we
+the new text; the server also starts that rebuild as soon as a write request
+is answered, so a search coming later waits less or not at all. A store others may write to behind our back has no version we
 can trust; its index is rebuilt when it is older than ``refresh_seconds`` or
 when we wrote to the store ourselves since.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
@@ -22,6 +24,8 @@ from guidegraph.search.documents import read_documents
 from guidegraph.search.index import Page, build_index, index_labels, open_index, search_index
 from guidegraph.search.tokens import QueryError, parse_query
 from guidegraph.store.base import GraphStore
+
+log = logging.getLogger("guidegraph.search")
 
 INDEX_FILE = "search-index.sqlite"
 REMOTE_REFRESH_SECONDS = 60.0
@@ -56,6 +60,7 @@ class SearchService:
         self.path = Path(directory) / INDEX_FILE
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._refresher: threading.Thread | None = None
         self._built_at = 0.0
         self.last_build: BuildInfo | None = None
 
@@ -81,6 +86,21 @@ class SearchService:
                 return
             self.rebuild(version)
 
+    def refresh_in_background(self) -> None:
+        """Start rebuilding now if the index is stale (called after a write), so the next
+        search waits only for what is left of the build; at most one such thread at a time."""
+        if self._is_current(self._wanted_version()) or self._refresher is not None and self._refresher.is_alive():
+            return
+
+        def refresh() -> None:
+            try:
+                self.ensure_current()
+            except Exception as exc:  # noqa: BLE001 - the next search rebuilds and reports it
+                log.warning("search index refresh failed (the next search retries): %s", exc)
+
+        self._refresher = threading.Thread(target=refresh, daemon=True, name="search-index-refresh")
+        self._refresher.start()
+
     def rebuild(self, version: str) -> BuildInfo:
         started = time.perf_counter()
         documents = read_documents(self.store, self.timeout)
@@ -93,9 +113,9 @@ class SearchService:
         """One page of hits for ``query``; QueryError for a query with nothing to search for."""
         terms = parse_query(query)
         if not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}", "limit")
         if not 0 <= offset <= MAX_OFFSET:
-            raise QueryError(f"offset must be between 0 and {MAX_OFFSET}")
+            raise QueryError(f"offset must be between 0 and {MAX_OFFSET}", "offset")
         self.ensure_current()
         return search_index(self._connection(), terms, limit, offset)
 

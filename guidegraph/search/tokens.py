@@ -100,7 +100,11 @@ def make_term(term: str) -> Term | None:
 
 
 class QueryError(ValueError):
-    """The query cannot be searched for (empty, too long, nothing searchable in it)."""
+    """A search request that cannot be answered (empty, too long, nothing searchable; a bad page)."""
+
+    def __init__(self, message: str, parameter: str = "q") -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 def parse_query(query: str) -> list[Term]:
@@ -125,9 +129,14 @@ def match_expression(terms: list[Term]) -> str:
     return " AND ".join(f"({t.phrase})" for t in terms)
 
 
+def text_key(text: str) -> str:
+    """Text reduced to its letters, digits and CJK characters, normalised: what two texts are compared by."""
+    return "".join(c or w for c, w in _PIECE.findall(normalise(text)))
+
+
 def term_keys(terms: list[Term]) -> list[str]:
-    """Each term reduced to its letters, digits and CJK characters, as compared with text by ``find_hits``."""
-    return ["".join(c or w for c, w in _PIECE.findall(normalise(t.text))) for t in terms]
+    """Each term's key, as ``find_hits`` looks for it in a text."""
+    return [text_key(t.text) for t in terms]
 
 
 def _char_pattern(c: str) -> str:
