@@ -77,3 +77,8 @@ def text_score(text, query):
 
 
 FUNCTIONS = {ox.NamedNode(TEXT_MATCH): text_match, ox.NamedNode(TEXT_SCORE): text_score}
+
+
+def used_in(sparql: str) -> bool:
+    """Whether a query may call the functions (registering them costs every query a little)."""
+    return "textMatch" in sparql or "textScore" in sparql
