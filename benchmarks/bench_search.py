@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -152,6 +153,7 @@ def measure(triples: int, rounds: int) -> list[tuple]:
     finally:
         server.stop()
         close_app(app)
+        shutil.rmtree(work, ignore_errors=True)
     return [(f"{quads:,} quads, {guides} guides",)] + rows
 
 
