@@ -10,7 +10,8 @@ from flask_cors import CORS
 
 from guidegraph.server import (
     canned_queries, catalog_pages, diff_pages, dumps_pages, errors, feeds_pages, graph_store, health, home_pages, http,
-    i18n, links_refresh, ontology_pages, openapi, query_page, resource_pages, sparql, static_assets, validate_pages,
+    i18n, links_refresh, ontology_pages, openapi, query_page, resource_pages, search_pages, sparql, static_assets,
+    validate_pages,
 )
 from guidegraph.server.page_cache import VersionedCache
 from guidegraph.server.settings import Settings
@@ -49,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     feeds_pages.install(app)
     validate_pages.install(app)
     diff_pages.install(app)
+    search_pages.install(app, store, settings)
     i18n.install(app)
     errors.register(app)
     http.install(app, settings.gzip_min_bytes)
@@ -74,5 +76,6 @@ def close_app(app: Flask) -> None:
     if "guidegraph.links" in app.extensions:
         app.extensions["guidegraph.links"].wait()  # a pass half done would write to a closed store
     app.extensions["guidegraph.dumps"].close()
+    app.extensions["guidegraph.search"].close()
     if app.extensions.get("guidegraph.owns_store"):
         app.extensions["guidegraph.store"].close()

@@ -217,5 +217,35 @@ _DIFF_TEXT = {
     },
 }
 for _lang, _texts in _DIFF_TEXT.items():
+
+# Full-text search (/search and the home page's search box).
+_SEARCH_TEXT = {
+    "zh": {
+        "search": "搜索", "s_placeholder": "搜索指南、方向、研究内容、考核指标、单位与联系人", "s_submit": "搜索",
+        "s_label": "全文搜索", "s_results": "搜索结果", "s_total": "共 {n} 条结果", "s_none": "没有找到包含所有检索词的条目。",
+        "s_hint": "输入中文词语、英文缩写或编号（如 CAR-T、类器官、0351-4048940）；多个词用空格分开，须全部出现。",
+        "s_error": "无法搜索", "s_in_guide": "所属指南", "s_matched": "匹配于", "s_previous": "上一页", "s_next": "下一页",
+        "s_json": "JSON 数据", "s_shown": "第 {first}–{last} 条",
+        "f_title": "标题", "f_content": "研究内容与简介", "f_indicators": "考核指标", "f_other": "编号、发布单位与联系方式",
+        "k_GuideDocument": "指南", "k_SpecialProgramme": "专项", "k_Programme": "计划", "k_Category": "类别",
+        "k_FieldSection": "领域", "k_Direction": "研究方向", "k_SubDirection": "子方向", "k_AcceptingOffice": "受理单位",
+        "k_ResponsibleDepartment": "责任处室", "k_ContactDesk": "联系处室", "k_Office": "单位",
+    },
+    "en": {
+        "search": "Search", "s_placeholder": "Search guides, directions, research content, indicators, offices and contacts",
+        "s_submit": "Search", "s_label": "Full-text search", "s_results": "Search results", "s_total": "{n} results",
+        "s_none": "Nothing holds every term searched for.",
+        "s_hint": "Type Chinese words, abbreviations or numbers (CAR-T, 类器官, 0351-4048940); separate terms by spaces, all must occur.",
+        "s_error": "Cannot search", "s_in_guide": "Guide", "s_matched": "matched in", "s_previous": "Previous",
+        "s_next": "Next", "s_json": "JSON data", "s_shown": "results {first}–{last}",
+        "f_title": "title", "f_content": "research content and introduction", "f_indicators": "indicators",
+        "f_other": "codes, issuer and contacts",
+        "k_GuideDocument": "guide", "k_SpecialProgramme": "special programme", "k_Programme": "programme",
+        "k_Category": "category", "k_FieldSection": "field", "k_Direction": "direction", "k_SubDirection": "sub-direction",
+        "k_AcceptingOffice": "accepting office", "k_ResponsibleDepartment": "responsible department",
+        "k_ContactDesk": "contact desk", "k_Office": "office",
+    },
+}
+for _lang, _texts in _SEARCH_TEXT.items():
     for _key, _value in _texts.items():
         TEXT[_lang].setdefault(_key, _value)

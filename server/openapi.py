@@ -16,6 +16,7 @@ from guidegraph import __version__
 from guidegraph.feeds import api_description as feeds_api
 from guidegraph.queries import CannedQuery, QueryParameter
 from guidegraph.server.canned_queries import API, queries
+from guidegraph.server.search_pages import SEARCH_SCHEMAS, search_paths
 
 bp = Blueprint("openapi", __name__)
 
@@ -96,6 +97,7 @@ COMPONENTS = {
                 "nodes": {"type": "array", "items": {"type": "object"}},
             },
         },
+        **SEARCH_SCHEMAS,
         "QueryList": {
             "type": "object",
             "required": ["queries"],
@@ -226,6 +228,7 @@ def openapi_document(server_url: str) -> dict:
             }
         }
     }
+    paths.update(search_paths())
     for query in queries().values():
         base = f"{API}/{query.slug}"
         paths[base] = {"get": _operation(query, "", ["application/json", "text/csv"])}
@@ -236,7 +239,7 @@ def openapi_document(server_url: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "guidegraph canned queries",
+            "title": "guidegraph canned queries and search",
             "version": __version__,
             "description": "Research questions about Chinese S&T funding guides (申报指南), each one SPARQL query "
             "with typed parameters, answered as JSON (columns and rows of typed cells) or CSV.",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from guidegraph.search import sparql_functions as text_functions
 from guidegraph.store.base import GZIP_LEVEL
 from guidegraph.store.dataset_clause import has_dataset_clause
 from guidegraph.store.graph_output import dump_graph, serialize_query_triples
@@ -45,6 +46,8 @@ class EngineOps:
         base_iri: str | None,
     ) -> tuple[bytes, str, int | None, bool]:
         kwargs: dict = {"base_iri": base_iri}
+        if text_functions.used_in(sparql):  # gg:textMatch, gg:textScore (docs/search.md)
+            kwargs["custom_functions"] = text_functions.FUNCTIONS
         if default_graphs is not None or named_graphs is not None:
             # The protocol's dataset overrides the query's FROM / FROM NAMED.
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]

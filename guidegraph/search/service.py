@@ -1,0 +1,139 @@
+"""Search kept in step with the store: the index is rebuilt when the dataset version changes.
+
+A store that tracks its version (the embedded one, and a remote one written
+only through us) changes it on every write, so the first search after a
+write (a guide replaced by Graph Store PUT, say) rebuilds the index and sees
+the new text; the server also starts that rebuild as soon as a write request
+is answered, so a search coming later waits less or not at all. A store others may write to behind our back has no version we
+can trust; its index is rebuilt when it is older than ``refresh_seconds`` or
+when we wrote to the store ourselves since.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+from guidegraph.search.documents import read_documents
+from guidegraph.search.index import Page, build_index, index_labels, open_index, search_index
+from guidegraph.search.tokens import QueryError, parse_query
+from guidegraph.store.base import GraphStore
+
+log = logging.getLogger("guidegraph.search")
+
+INDEX_FILE = "search-index.sqlite"
+REMOTE_REFRESH_SECONDS = 60.0
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+# Reading the store for a build is the server's own work, not a reader's query, so it is not held
+# to the per-query limit; this only stops a store that hangs.
+BUILD_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    version: str
+    documents: int
+    seconds: float
+
+
+class SearchService:
+    """Full-text search over one store; the index file lives in ``directory`` (None: a temporary one)."""
+
+    def __init__(self, store: GraphStore, directory: str | Path | None = None, *,
+                 refresh_seconds: float = REMOTE_REFRESH_SECONDS, timeout: float | None = BUILD_TIMEOUT) -> None:
+        self.store = store
+        self.refresh_seconds = refresh_seconds
+        self.timeout = timeout
+        if directory is None:
+            tmp = tempfile.mkdtemp(prefix="guidegraph-search-")
+            directory = tmp
+            self._cleanup = weakref.finalize(self, shutil.rmtree, tmp, True)
+        else:
+            self._cleanup = None
+        self.path = Path(directory) / INDEX_FILE
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._refresher: threading.Thread | None = None
+        self._built_at = 0.0
+        self.last_build: BuildInfo | None = None
+
+    def _wanted_version(self) -> str:
+        """The version an up-to-date index was built from (for an untracked store, our own writes only)."""
+        v = self.store.version
+        return f"{v.token}-{v.counter}"
+
+    def _is_current(self, version: str) -> bool:
+        if self.last_build is None or self.last_build.version != version:
+            return False
+        return self.store.tracks_version or time.monotonic() - self._built_at < self.refresh_seconds
+
+    def ensure_current(self) -> None:
+        """Rebuild the index unless it was built from the store's current version."""
+        if self._is_current(self._wanted_version()):
+            return
+        with self._lock:
+            # Read the version before the data: a write during the build leaves the
+            # index marked with the older version, so the next search builds again.
+            version = self._wanted_version()
+            if self._is_current(version):
+                return
+            self.rebuild(version)
+
+    def refresh_in_background(self) -> None:
+        """Start rebuilding now if the index is stale (called after a write), so the next
+        search waits only for what is left of the build; at most one such thread at a time."""
+        if self._is_current(self._wanted_version()) or self._refresher is not None and self._refresher.is_alive():
+            return
+
+        def refresh() -> None:
+            try:
+                self.ensure_current()
+            except Exception as exc:  # noqa: BLE001 - the next search rebuilds and reports it
+                log.warning("search index refresh failed (the next search retries): %s", exc)
+
+        self._refresher = threading.Thread(target=refresh, daemon=True, name="search-index-refresh")
+        self._refresher.start()
+
+    def rebuild(self, version: str) -> BuildInfo:
+        started = time.perf_counter()
+        documents = read_documents(self.store, self.timeout)
+        build_index(self.path, documents, version)
+        self._built_at = time.monotonic()
+        self.last_build = BuildInfo(version, len(documents), time.perf_counter() - started)
+        return self.last_build
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> Page:
+        """One page of hits for ``query``; QueryError for a query with nothing to search for."""
+        terms = parse_query(query)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}", "limit")
+        if not 0 <= offset <= MAX_OFFSET:
+            raise QueryError(f"offset must be between 0 and {MAX_OFFSET}", "offset")
+        self.ensure_current()
+        return search_index(self._connection(), terms, limit, offset)
+
+    def _connection(self):
+        """This thread's connection to the current index file (reopened after a rebuild; a
+        connection to a replaced file keeps reading the old one, which stays whole)."""
+        local = self._local
+        built = self.last_build.version if self.last_build else None
+        if getattr(local, "version", None) != built:
+            if getattr(local, "conn", None) is not None:
+                local.conn.close()
+            local.conn, local.version = open_index(self.path), built
+        return local.conn
+
+    def labels(self, iris: set[str]) -> dict[str, str]:
+        """The indexed label of each IRI that has one (guides' titles for the result page)."""
+        return index_labels(self._connection(), iris)
+
+    def close(self) -> None:
+        if self._cleanup is not None:
+            self._cleanup()
