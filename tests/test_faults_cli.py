@@ -86,3 +86,35 @@ def test_a_run_killed_mid_write_leaves_no_temporary_once_the_next_run_is_done(tm
         sleeper.kill()
         sleeper.wait()
     assert len(list(pyoxigraph.parse(path=str(out), format=pyoxigraph.RdfFormat.TRIG))) > 100
+
+
+def _small_store(path: Path) -> None:
+    from guidegraph.store import open_store
+
+    with open_store({"data_dir": str(path)}) as store:
+        store.replace_graph("http://example.org/cli/g", b'<http://example.org/cli/s> <http://example.org/cli/p> "o" .\n')
+
+
+def test_dump_to_a_full_disk_names_the_file_and_leaves_no_part(tmp_path):
+    _small_store(tmp_path / "data")
+    with tmpfs(tmp_path / "disk", "1m") as disk:
+        (disk / "dumps").mkdir()
+        filler = fill(disk)
+        done = guidegraph("dump", "-o", str(disk / "dumps"), "--data-dir", str(tmp_path / "data"))
+        filler.unlink()
+        left = sorted(p.name for p in (disk / "dumps").iterdir())
+    line = error_line(done.stderr)
+    assert done.returncode == 74, done.stderr
+    assert str(disk / "dumps") in line and "no space left" in line, line
+    assert not [name for name in left if name.endswith((".part", ".tmp"))], left
+
+
+def test_a_store_another_process_holds_says_so(tmp_path):
+    from guidegraph.store import open_store
+
+    _small_store(tmp_path / "data")
+    with open_store({"data_dir": str(tmp_path / "data")}):
+        done = guidegraph("dump", "-o", str(tmp_path / "dumps"), "--data-dir", str(tmp_path / "data"))
+    line = error_line(done.stderr)
+    assert done.returncode == 3, done.stderr
+    assert "another process" in line and str(tmp_path / "data") in line, line
