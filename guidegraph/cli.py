@@ -2,8 +2,10 @@
 
 Each subcommand lives in its own module under ``guidegraph.commands`` with
 ``add_parser(subparsers)`` and ``run(args) -> int``. Errors the user can fix
-(GuideGraphError) print one line and exit 2; anything else prints one line
-naming the fault and exits 70, with the traceback only under ``--debug``.
+(GuideGraphError) print one line and exit with the error's status (2 bad input,
+3 store, 74 the machine refused a file operation: no space, read-only, no
+permission, a missing directory); anything else prints one line naming the fault
+and exits 70, with the traceback only under ``--debug``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 import traceback
 
 from guidegraph import __version__
-from guidegraph.errors import GuideGraphError
+from guidegraph.errors import GuideGraphError, from_os_error
 
 # Order here is the order in --help.
 COMMAND_MODULES = (
@@ -66,11 +68,22 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # The machine refusing a file operation no command turned into a FileSystemError itself.
+        error = from_os_error(exc, "use", exc.filename) if exc.filename else None
+        if error is None:
+            return _internal_error(exc, args.debug)
+        print(f"guidegraph: error: {error}", file=sys.stderr)
+        return error.exit_code
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        if args.debug:
-            traceback.print_exc()
-        print(f"guidegraph: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
-        return 70
+        return _internal_error(exc, args.debug)
+
+
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    print(f"guidegraph: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
+    return 70
 
 
 if __name__ == "__main__":

@@ -7,11 +7,12 @@ table, so adding a format is one row here.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from guidegraph.errors import UsageError
+from guidegraph.errors import UsageError, from_os_error
 
 
 FORMATS_NS = "http://www.w3.org/ns/formats/"  # the W3C's IRIs for formats, used in service descriptions
@@ -143,11 +144,33 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
+# Temporary files of write_atomic: ".<target name>.<pid>-<random>.tmp" beside the target (the same
+# file system, so the final rename is atomic). The pid tells an abandoned one (its writer is gone)
+# from one another process is still writing.
+_TEMP_SUFFIX = ".tmp"
+_OURS = re.compile(r"(\d+)-[a-z0-9_]{8}")
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the new one, never a part."""
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never a part.
+
+    A temporary file left by an earlier writer of the same path that was killed is removed
+    first. The machine refusing the write (no space, read-only, no permission) raises a
+    FileSystemError naming ``path``."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned_temporaries(target)
+        _write_through_temporary(target, data)
+    except OSError as exc:
+        error = from_os_error(exc, "write", target)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _write_through_temporary(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=_TEMP_SUFFIX, dir=target.parent)
     try:
         # mkstemp makes the file 0600; a file the user asked for gets the usual mode under their umask.
         os.fchmod(fd, 0o666 & ~_UMASK)
@@ -162,3 +185,42 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def remove_abandoned_temporaries(target: Path) -> list[Path]:
+    """Remove write_atomic's temporary files for ``target`` whose writer has died; returns them.
+
+    Only names write_atomic makes count, and only when the process named in them no longer
+    runs; a file the user named alike, or one another process is still writing, stays. (Names
+    without a pid, from before it was in them, cannot be told from the user's and stay too.)"""
+    prefix = f".{target.name}."
+    removed = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except FileNotFoundError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(_TEMP_SUFFIX)) or not entry.is_file(follow_symlinks=False):
+            continue
+        middle = name[len(prefix):-len(_TEMP_SUFFIX)]
+        ours = _OURS.fullmatch(middle)
+        if ours and not _process_runs(int(ours.group(1))):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except FileNotFoundError:
+                pass
+    return removed
+
+
+def _process_runs(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # another thread of this process may be writing the same file
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True

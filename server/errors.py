@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from guidegraph.errors import GuideGraphError, StoreError, UsageError
+from guidegraph.errors import FileSystemError, GuideGraphError, StoreError, UsageError
 from guidegraph.server.protocol import ProtocolError, one_line
 from guidegraph.store.base import QuerySyntaxError, QueryTimeout, ServiceDisabled, StoreUnavailable
 
@@ -22,6 +22,9 @@ def status_for(exc: BaseException) -> int:
         return 400
     if isinstance(exc, (QueryTimeout, StoreUnavailable)):
         return 503
+    if isinstance(exc, FileSystemError):
+        # 507 Insufficient Storage (RFC 4918) names a full disk; other refusals of the machine are temporary unavailability
+        return 507 if exc.reason == "no-space" else 503
     if isinstance(exc, HTTPException):
         return exc.code or 500
     if isinstance(exc, StoreError):

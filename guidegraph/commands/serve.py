@@ -7,7 +7,7 @@ import logging
 import os
 from pathlib import Path
 
-from guidegraph.errors import UsageError
+from guidegraph.errors import FileSystemError, UsageError, filesystem_error
 from guidegraph.server.settings import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
 DEFAULT_DATA_DIR = "guidegraph-data"
@@ -78,7 +78,12 @@ def open_served_store(config: dict, host: str = "127.0.0.1", port: int = 8000):
         if settings.load_corpus and store.triple_count() == 0:
             log = logging.getLogger("guidegraph.server")
             log.info("empty store: loading the bundled corpus under %s", settings.data_base_iri)
-            log.info("loaded %d quads", load_bundled_corpus(store, settings.data_base_iri))
+            try:
+                log.info("loaded %d quads", load_bundled_corpus(store, settings.data_base_iri))
+            except FileSystemError as exc:
+                raise filesystem_error(exc.reason, "load the bundled corpus into", data_dir,
+                                       "free some space (the corpus takes about 10 MB) and start again"
+                                       if exc.reason == "no-space" else None) from None
             if data_dir:
                 record_base_iri(data_dir, settings.data_base_iri)
     except BaseException:

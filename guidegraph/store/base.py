@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from guidegraph.errors import StoreError, UsageError
+from guidegraph.errors import StoreError, UsageError, from_os_error
 
 
 # gzip level of dumps: level 3 writes about twice as fast as the default 6 for files a few
@@ -147,15 +147,25 @@ class GraphStore(abc.ABC):
 
         names = self.named_graphs() if graphs is None else graphs
         tmp = f"{path}.part"
-        with open(tmp, "wb") as raw:
-            out = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) if compress else raw
+        try:
+            with open(tmp, "wb") as raw:
+                out = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) if compress else raw
+                try:
+                    for graph in names:
+                        # a dataset format keeps the graph name; a graph format takes the triples
+                        out.write(self.get_graph(graph, rdf_format) or b"")
+                finally:
+                    if compress:
+                        out.close()
+        except BaseException as exc:
             try:
-                for graph in names:
-                    # a dataset format keeps the graph name; a graph format takes the triples
-                    out.write(self.get_graph(graph, rdf_format) or b"")
-            finally:
-                if compress:
-                    out.close()
+                os.unlink(tmp)  # a failed dump keeps no part of itself
+            except FileNotFoundError:
+                pass
+            error = from_os_error(exc, "write the dump file", path) if isinstance(exc, OSError) else None
+            if error is not None:
+                raise error from None
+            raise
         os.replace(tmp, path)
         return os.path.getsize(path)
 

@@ -11,6 +11,12 @@ channel, sends, waits on that channel alone and gives it back. Each channel
 has its own thread in the child, and pyoxigraph releases the GIL while
 evaluating, so queries run in parallel. No thread sits between a caller and
 its reply, which keeps the round trip of a small query short.
+
+When the engine dies under a request, the caller learns whether the request
+can have run: a write asks the engine to acknowledge it before running it, so
+a write that was never acknowledged never started and can go to a new engine.
+When the disk is full, a new read-write engine cannot open the store; a
+read-only one then takes its place, so reads go on until space is freed.
 """
 
 from __future__ import annotations
@@ -20,22 +26,41 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 from typing import Any
+
+from guidegraph.errors import reason_in_message
 
 # More than the server's worker threads (8 by default), so a request rarely
 # waits for a channel.
 ENGINE_CHANNELS = 16
 
+# What the engine says when it takes up a request that asked for an acknowledgement.
+STARTED = "started"
+
+# After a channel reports the engine gone, how long to wait for the process to be
+# seen exited: the kernel closes a killed process's sockets a moment before it is.
+DEATH_GRACE = 5.0
+
 
 # --- child side ----------------------------------------------------------------
 
-def _engine_main(conns: list[Any], path: str, union_default_graph: bool) -> None:
+def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_only: bool) -> None:
+    import signal
+
+    # Ctrl-C reaches the whole process group; the parent closes the engine in order.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     import pyoxigraph
 
     from guidegraph.store import engine_ops
 
-    store = pyoxigraph.Store(path)
+    try:
+        store = pyoxigraph.Store.read_only(path) if read_only else pyoxigraph.Store(path)
+    except Exception as exc:  # noqa: BLE001 - the parent turns it into a message for the user
+        conns[0].send(("failed", type(exc).__name__, str(exc)))
+        return
     ops = engine_ops.EngineOps(store, union_default_graph)
 
     def serve(conn: Any) -> None:
@@ -46,7 +71,12 @@ def _engine_main(conns: list[Any], path: str, union_default_graph: bool) -> None
                 return
             if msg is None:
                 return
-            op, kwargs = msg
+            op, kwargs, acknowledge = msg
+            if acknowledge:
+                try:
+                    conn.send(STARTED)
+                except OSError:
+                    return
             try:
                 reply = (True, getattr(ops, op)(**kwargs))
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
@@ -62,13 +92,39 @@ def _engine_main(conns: list[Any], path: str, union_default_graph: bool) -> None
         thread.start()
     for thread in threads:
         thread.join()
-    store.flush()
+    if read_only:
+        return
+    try:
+        store.flush()
+    except OSError as exc:
+        # Committed writes are already in the store's write-ahead log, which the next start reads back.
+        print(f"guidegraph: warning: the store in {path} could not move its memory buffer to disk on closing "
+              f"({' '.join(str(exc).split())}); committed writes are kept in its log and read back at the next start",
+              file=sys.stderr)
 
 
 # --- parent side ---------------------------------------------------------------
 
 class EngineDied(Exception):
-    """The engine process went away while a request was pending."""
+    """The engine process went away while a request was pending.
+
+    ``started`` is False when the request certainly never ran (it was not sent, or a
+    write was not acknowledged); ``generation`` names the engine that failed.
+    """
+
+    def __init__(self, message: str, generation: int, started: bool) -> None:
+        super().__init__(message)
+        self.generation = generation
+        self.started = started
+
+
+class EngineStartFailed(Exception):
+    """A new engine could not open the store; carries the store's own error."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
 
 
 class _Channel:
@@ -86,15 +142,16 @@ class EngineClient:
         self._lock = threading.Lock()  # guards engine replacement
         self._generation = 0
         self._closed = False
-        self._start()
+        self.read_only = False  # True while a full disk keeps the store from opening for writing
+        self._start(read_only=False)
 
-    def _start(self) -> None:
+    def _start(self, read_only: bool) -> None:
         # A plain subprocess (not multiprocessing) so callers need no __main__ guard.
         pairs = [socket.socketpair() for _ in range(ENGINE_CHANNELS)]
         theirs = [t for _, t in pairs]
         proc = subprocess.Popen(
             [sys.executable, "-m", "guidegraph.store.engine", ",".join(str(t.fileno()) for t in theirs), self._path,
-             "1" if self._union else "0"],
+             "1" if self._union else "0", "ro" if read_only else "rw"],
             pass_fds=[t.fileno() for t in theirs],
             stdin=subprocess.DEVNULL,
         )
@@ -102,44 +159,61 @@ class EngineClient:
             t.close()
         conns = [Connection(ours.detach()) for ours, _ in pairs]
         try:
-            ready = conns[0].poll(120) and conns[0].recv() == "ready"
+            reply = conns[0].recv() if conns[0].poll(120) else ("failed", "TimeoutError", "the query engine did not start within 120 s")
         except (EOFError, OSError):
-            ready = False
-        if not ready:
+            reply = ("failed", "EngineDied", "the query engine exited while starting")
+        if reply != "ready":
             proc.kill()
             proc.wait()
             for conn in conns:
                 conn.close()
-            raise EngineDied("the query engine did not start")
+            raise EngineStartFailed(reply[1], reply[2])
         self._generation += 1
         self._proc = proc
         self._conns = conns
+        self.read_only = read_only
         free: queue.LifoQueue[_Channel] = queue.LifoQueue()
         for conn in conns:
             free.put(_Channel(conn, self._generation))
         self._free = free
 
-    def call(self, op: str, timeout: float | None = None, **kwargs: Any) -> Any:
-        """Run ``op`` in the engine; on timeout kill the engine and raise TimeoutError."""
+    def call(self, op: str, timeout: float | None = None, *, acknowledge: bool = False, **kwargs: Any) -> Any:
+        """Run ``op`` in the engine; on timeout kill the engine and raise TimeoutError.
+
+        With ``acknowledge`` the engine confirms it took the request up before running it,
+        so an EngineDied without ``started`` proves the request did not run."""
         with self._lock:
             if self._closed:
-                raise EngineDied("the store is closed")
+                raise EngineDied("the store is closed", self._generation, started=False)
             free = self._free
         channel = free.get()
+        generation = channel.generation
         try:
             if self._closed:
-                raise EngineDied("the store is closed")
-            if channel.generation != self._generation:
-                raise EngineDied("the query engine was restarted")
+                raise EngineDied("the store is closed", generation, started=False)
+            if generation != self._generation:
+                raise EngineDied("the query engine was restarted", generation, started=False)
             try:
-                channel.conn.send((op, kwargs))
-                answered = channel.conn.poll(timeout)
-                if answered:
-                    ok, payload = channel.conn.recv()
+                channel.conn.send((op, kwargs, acknowledge))
+            except (OSError, ValueError) as exc:
+                raise EngineDied(f"the query engine is gone: {exc}", generation, started=False) from exc
+            started = not acknowledge  # unacknowledged, a request sent may have run
+            deadline = None if timeout is None else time.monotonic() + timeout
+            answered = False
+            try:
+                while channel.conn.poll(None if deadline is None else max(0.0, deadline - time.monotonic())):
+                    reply = channel.conn.recv()
+                    if reply == STARTED:
+                        started = True
+                        continue
+                    ok, payload = reply
+                    answered = True
+                    break
             except (EOFError, OSError, ValueError) as exc:
-                raise EngineDied(f"the query engine is gone: {exc}") from exc
+                raise EngineDied(f"the query engine is gone: {exc or 'it closed the connection'}", generation,
+                                 started) from exc
             if not answered:
-                self._restart(channel.generation)
+                self._replace(generation)
                 raise TimeoutError(op)
         finally:
             # A channel of a replaced engine is closed here, by the one thread
@@ -152,20 +226,46 @@ class EngineClient:
         if ok:
             return payload
         name, message = payload
-        raise RemoteError(name, message)
+        raise RemoteError(name, message, generation)
 
-    def _restart(self, generation: int) -> None:
+    def replace(self, generation: int) -> None:
+        """Start a new engine in place of the one of ``generation``, which failed a request
+        (nothing happens if that one was replaced already). Raises EngineStartFailed."""
+        with self._lock:
+            if generation != self._generation or self._closed:
+                return
+            try:
+                self._proc.wait(DEATH_GRACE)
+            except subprocess.TimeoutExpired:
+                pass  # alive but with a broken channel: of no use either
+            self._replace_locked()
+
+    def _replace(self, generation: int) -> None:
         with self._lock:
             if generation != self._generation or self._closed:
                 return  # someone already replaced that engine
-            self._proc.kill()
-            self._proc.wait(10)
-            self._start()
+            self._replace_locked()
 
-    def ensure_alive(self) -> None:
-        """Start a new engine if the current one has died on its own."""
-        if self._proc.poll() is not None:
-            self._restart(self._generation)
+    def _replace_locked(self) -> None:
+        self._proc.kill()
+        self._proc.wait(10)
+        try:
+            self._start(read_only=False)
+        except EngineStartFailed as exc:
+            if reason_in_message(exc.message) != "no-space":
+                raise
+            self._start(read_only=True)  # reads go on; each write tries read-write again
+
+    def make_writable(self) -> bool:
+        """Replace a read-only engine by a read-write one if the disk has room again; True if writable."""
+        with self._lock:
+            if self.read_only and not self._closed:
+                self._replace_locked()
+            return not self.read_only
+
+    @property
+    def generation(self) -> int:
+        return self._generation
 
     @property
     def pid(self) -> int | None:
@@ -203,11 +303,13 @@ class EngineClient:
 class RemoteError(Exception):
     """An exception raised inside the engine, carried back by name and message."""
 
-    def __init__(self, name: str, message: str) -> None:
+    def __init__(self, name: str, message: str, generation: int = 0) -> None:
         super().__init__(f"{name}: {message}")
         self.name = name
         self.message = message
+        self.generation = generation  # the engine that raised it
 
 
 if __name__ == "__main__":
-    _engine_main([Connection(int(fd)) for fd in sys.argv[1].split(",")], sys.argv[2], sys.argv[3] == "1")
+    _engine_main([Connection(int(fd)) for fd in sys.argv[1].split(",")], sys.argv[2], sys.argv[3] == "1",
+                 sys.argv[4] == "ro")

@@ -155,20 +155,33 @@ def write_dump(store: ox.Store, path: str, rdf_format: str, graphs: list[str | N
 
     fmt = rdf_format_by_name(rdf_format).oxigraph_format
     tmp = f"{path}.part"
-    with open(tmp, "wb") as raw:
-        out = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) if compress else raw
-        try:
-            if rdf_format == "jsonld" and graphs is not None and _write_compact_jsonld(store, graphs, out):
-                pass
-            elif graphs is None:
-                store.dump(out, fmt, prefixes=prefixes)
-            else:
-                for graph in graphs:
-                    store.dump(out, fmt, from_graph=_graph_name(graph), prefixes=prefixes)
-        finally:
-            if compress:
-                out.close()
-        raw.flush()
-        os.fsync(raw.fileno())
+    try:
+        with open(tmp, "wb") as raw:
+            out = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) if compress else raw
+            try:
+                if rdf_format == "jsonld" and graphs is not None and _write_compact_jsonld(store, graphs, out):
+                    pass
+                elif graphs is None:
+                    store.dump(out, fmt, prefixes=prefixes)
+                else:
+                    for graph in graphs:
+                        store.dump(out, fmt, from_graph=_graph_name(graph), prefixes=prefixes)
+            finally:
+                if compress:
+                    out.close()
+            raw.flush()
+            os.fsync(raw.fileno())
+    except BaseException:
+        _remove(tmp)  # a full disk must not keep the part written so far
+        raise
     os.replace(tmp, path)
     return os.path.getsize(path)
+
+
+def _remove(path: str) -> None:
+    import os
+
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
