@@ -55,11 +55,13 @@ def graph_file_stem(graph: str, base_iri: str) -> str:
     """A file name for a graph: its IRI below the base, slashes to dashes (guide-cn-js-2025-d8…)."""
     if graph == iris.concepts_graph_iri(base_iri):
         return "concepts"
+    if graph == iris.links_graph_iri(base_iri):
+        return "links"
     if graph.startswith(base_iri):
         stem = graph[len(base_iri):]
         stem = stem[: -len("/graph")] if stem.endswith("/graph") else stem
         stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-")
-        if stem and stem not in ("dataset", "ontology", "concepts"):
+        if stem and stem not in ("dataset", "ontology", "concepts", "links"):
             return stem
     return "graph-" + hashlib.sha256(graph.encode("utf-8")).hexdigest()[:12]
 
@@ -76,7 +78,7 @@ def dump_plan(graphs: list[str], base_iri: str) -> list[DumpFile]:
     ]
     for graph in sorted(graphs):
         stem = graph_file_stem(graph, base_iri)
-        label = "Shared concepts" if stem == "concepts" else f"Graph {graph}"
+        label = {"concepts": "Shared concepts", "links": "Links across guides"}.get(stem, f"Graph {graph}")
         plan.append(DumpFile(f"{stem}.ttl", "turtle", fmt("turtle"), None, graph, f"{label} (Turtle)"))
         plan.append(DumpFile(f"{stem}.jsonld", "jsonld", fmt("jsonld"), None, graph, f"{label} (JSON-LD)"))
     plan.append(DumpFile("ontology.ttl", "turtle", fmt("turtle"), None, None, "The guidegraph ontology (Turtle)"))
