@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from guidegraph import iris
 
-LINKERS: tuple[str, ...] = ()
+LINKERS: tuple[str, ...] = ("related",)
 
 
 def derive_links(store: ox.Store, base_iri: str | None = None) -> list[ox.Triple]:
