@@ -48,7 +48,7 @@ from guidegraph import iris
 from guidegraph.config import ONTOLOGY_NS
 from guidegraph.iris import short_hash
 
-TITLE_WEIGHT = 1  # title terms count once more than body terms; 2 and 3 measured worse on the sample
+TITLE_WEIGHT = 1  # times a title term counts (body terms count once); 2 and 3 measured worse on the sample
 MAX_DF = 0.2
 TOP_K = 10
 THRESHOLD = 0.22
