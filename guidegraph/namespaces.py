@@ -66,6 +66,7 @@ class GG(DefinedNamespace):
     ContactPoint: URIRef
     Deadline: URIRef
     Direction: URIRef
+    DirectionSimilarity: URIRef
     EligibilityRule: URIRef
     Field: URIRef
     FieldSection: URIRef
@@ -127,10 +128,12 @@ class GG(DefinedNamespace):
     periodEnd: URIRef
     periodStart: URIRef
     preamble: URIRef
+    relatedDirection: URIRef
     requirement: URIRef
     researchContent: URIRef
     responsibleDepartment: URIRef
     section: URIRef
+    similarityOf: URIRef
     sourceDocument: URIRef
     sourceSpan: URIRef
     tag: URIRef
@@ -169,6 +172,8 @@ class GG(DefinedNamespace):
     scale: URIRef
     serves: URIRef
     sha256: URIRef
+    similarityMethod: URIRef
+    similarityScore: URIRef
     sourceText: URIRef
     startChar: URIRef
     startLine: URIRef

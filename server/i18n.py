@@ -217,6 +217,8 @@ _DIFF_TEXT = {
     },
 }
 for _lang, _texts in _DIFF_TEXT.items():
+    for _key, _value in _texts.items():
+        TEXT[_lang].setdefault(_key, _value)
 
 # Full-text search (/search and the home page's search box).
 _SEARCH_TEXT = {

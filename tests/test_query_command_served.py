@@ -74,7 +74,7 @@ def test_canned_query_while_the_server_runs(data_dir, served):
 def test_a_plain_query_and_its_formats_while_the_server_runs(data_dir, served):
     done = guidegraph("query", "--data-dir", str(data_dir), "--format", "json", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["results"]["bindings"][0]["n"]["value"] == "6"  # five guides and the shared concepts
+    assert json.loads(done.stdout)["results"]["bindings"][0]["n"]["value"] == "7"  # five guides, the shared concepts and the derived links
     broken = guidegraph("query", "--data-dir", str(data_dir), "SELECT * WHERE { ?s ?p }")
     assert broken.returncode == 2 and "Traceback" not in broken.stderr
     assert "syntax error: line 1, column" in broken.stderr

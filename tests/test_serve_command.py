@@ -32,7 +32,7 @@ def corpus_dir(tmp_path_factory):
 
 def test_fresh_data_directory_gets_the_seed_corpus(corpus_dir):
     path, graphs, quads = corpus_dir
-    assert len(graphs) == 6  # one named graph per seed guide, one for the concepts they share
+    assert len(graphs) == 7  # one named graph per seed guide, one for the concepts they share, one of derived links
     assert quads > 1000
     # minted under the local server's own origin, and recorded so a later start maps the same IRIs
     assert all(g.startswith("http://127.0.0.1:8123/id/") for g in graphs)
@@ -107,7 +107,7 @@ def test_query_command_prints_results(corpus_dir, capsysbinary):
     query = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     assert main(["query", query, "--data-dir", str(path)]) == 0
     out = capsysbinary.readouterr().out.decode().splitlines()
-    assert out[0] == "?n" and out[1].startswith("6")  # five guides and the concepts graph
+    assert out[0] == "?n" and out[1].startswith("7")  # five guides, the concepts graph and the links graph
 
 
 def test_query_command_reports_syntax_errors_on_one_line(corpus_dir, capsys):

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from guidegraph import iris
 
-LINKERS: tuple[str, ...] = ("offices", "fields", "outside")
+LINKERS: tuple[str, ...] = ("offices", "fields", "outside", "related")
 
 
 def derive_links(store: ox.Store, base_iri: str | None = None) -> list[ox.Triple]:
