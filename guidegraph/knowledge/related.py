@@ -173,7 +173,8 @@ def similar_pairs(directions: list[Direction], threshold: float | None = None, t
         for offset in range(scores.shape[0]):
             i = start + offset
             lo, hi = scores.indptr[offset], scores.indptr[offset + 1]
-            cols, vals = scores.indices[lo:hi], scores.data[lo:hi]
+            # scores are published to 4 places; the threshold applies to what is published
+            cols, vals = scores.indices[lo:hi], np.minimum(np.round(scores.data[lo:hi], 4), 1.0)
             keep = (guide_of[cols] != guide_of[i]) & (vals >= threshold)
             cols, vals = cols[keep], vals[keep]
             if len(cols) > top_k:
@@ -182,7 +183,7 @@ def similar_pairs(directions: list[Direction], threshold: float | None = None, t
                 cols, vals = cols[order], vals[order]
             for j, v in zip(cols.tolist(), vals.tolist()):
                 key = (i, j) if i < j else (j, i)
-                pairs[key] = min(1.0, round(v, 4))
+                pairs[key] = v
     return pairs
 
 
