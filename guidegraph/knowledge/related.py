@@ -193,9 +193,16 @@ def similarity_iri(a: str, b: str, base_iri: str | None) -> str:
     return f"{iris.base(base_iri)}similarity/{short_hash(first + ' ' + second, 16)}"
 
 
-def pair_triples(a: str, b: str, score: float, base_iri: str | None) -> Iterator[ox.Triple]:
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def pair_triples(a: str, b: str, score: float, base_iri: str | None,
+                 titles: tuple[str, str] | None = None) -> Iterator[ox.Triple]:
     left, right = ox.NamedNode(a), ox.NamedNode(b)
     node = ox.NamedNode(similarity_iri(a, b, base_iri))
+    if titles:
+        # pages and query results name the pair, not a hash
+        yield ox.Triple(node, _LABEL, ox.Literal(f"{titles[0]} ↔ {titles[1]}（{score:.2f}）", language="zh"))
     yield ox.Triple(left, RELATED, right)
     yield ox.Triple(right, RELATED, left)
     yield ox.Triple(node, RDF_TYPE, SIMILARITY)
@@ -209,7 +216,8 @@ def link(store: ox.Store, base_iri: str | None = None) -> Iterable[ox.Triple]:
     directions = read_directions(store)
     out: list[ox.Triple] = []
     for (i, j), score in sorted(similar_pairs(directions).items()):
-        out.extend(pair_triples(directions[i].iri, directions[j].iri, score, base_iri))
+        out.extend(pair_triples(directions[i].iri, directions[j].iri, score, base_iri,
+                                (directions[i].title, directions[j].title)))
     return out
 
 
