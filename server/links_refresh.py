@@ -22,6 +22,7 @@ from flask import Flask, g, request
 
 from guidegraph import iris
 from guidegraph.knowledge import LINKERS, derive_links
+from guidegraph.namespaces import GG
 from guidegraph.store.base import GraphStore
 
 log = logging.getLogger("guidegraph.server")
@@ -40,17 +41,24 @@ class LinksKeeper:
 
     def refresh_now(self) -> int:
         """Derive the links from the store's guides and replace the links graph; returns the links written."""
-        graphs = [g for g in self.store.named_graphs() if g != self.graph]
+        named = self.store.named_graphs()
         fd, path = tempfile.mkstemp(prefix="guidegraph-links-", suffix=".nq")
         os.close(fd)
         try:
-            self.store.dump_to_file(path, "nquads", graphs=graphs)
+            self.store.dump_to_file(path, "nquads")  # the whole dataset, graph names kept
             corpus = ox.Store()
             corpus.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
         finally:
             os.unlink(path)
-        triples = derive_links(corpus, self.base_iri)
-        self.store.replace_graph(self.graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+        if self.graph in named:
+            corpus.remove_graph(ox.NamedNode(self.graph))  # derive from the guides, not from old links
+        # Links join guides; a store holding none (test data, another dataset) gets no links graph
+        holds_guides = bool(corpus.query(f"ASK {{ GRAPH ?g {{ ?guide a <{GG}GuideDocument> }} }}"))
+        triples = derive_links(corpus, self.base_iri) if holds_guides else []
+        if triples:
+            self.store.replace_graph(self.graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        elif self.graph in named:
+            self.store.delete_graph(self.graph)  # no guides, no links: and no empty graph left behind
         self.passes += 1
         return len(triples)
 
