@@ -29,6 +29,7 @@ _OPEN, _CLOSE = "({[", ")}]"
 _DATA_BLOCK = re.compile(r"\b(?:VALUES|INSERT\s+DATA|DELETE\s+DATA)\s*(?:\?\w+\s*|\(\s*(?:\?\w+\s*)*\)\s*)?\{",
                          re.IGNORECASE)
 # Tokens that each add a level to a left-deep chain: operators, separators, group keywords, group openings.
+# Commas too: an object list (?s ?p 1, 2, 3 …) is a basic graph pattern of that many triples.
 _OPERATOR = re.compile(r"&&|\|\||<=|>=|!=|[-+*/|^!.;,{<>=]|\b(?:UNION|OPTIONAL|MINUS|FILTER|BIND|EXISTS|SERVICE|GRAPH)\b",
                        re.IGNORECASE)
 

@@ -112,8 +112,15 @@ class ServeProcess:
             time.sleep(0.05)
 
     def engine_pid(self) -> int | None:
-        pids = children(self.proc.pid) if self.proc else []
-        return pids[0] if pids else None
+        """The query engine child (not the validation jobs the server also starts)."""
+        for pid in children(self.proc.pid) if self.proc else []:
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"guidegraph.store.engine" in cmdline:
+                return pid
+        return None
 
     def rss(self) -> tuple[int, int]:
         """(server RSS, engine RSS) in bytes."""

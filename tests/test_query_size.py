@@ -46,3 +46,9 @@ def test_every_shipped_query_passes_with_room_to_spare():
         check_query_size(path.read_text(encoding="utf-8"))
         check_query_size(path.read_text(encoding="utf-8") * 10)  # ten times longer still passes
     assert MAX_OPERATORS >= 1000 and MAX_NESTING >= 100
+
+
+def test_a_long_object_list_is_a_long_pattern_and_refused():
+    """``?s ?p 1, 2, 3 …`` is one triple pattern per object: 30,000 of them overflow the engine's stack."""
+    with pytest.raises(ProtocolError, match="operators"):
+        check_query_size("ASK { <http://s> <http://p> " + ", ".join(str(i) for i in range(30000)) + " }")
