@@ -117,7 +117,7 @@ def main(argv=None) -> int:
     p.add_argument("--seconds", type=float, default=120)
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--threads", type=int, default=None, help="server worker threads (default: the serve default)")
-    p.add_argument("--time-limit", type=float, default=2.0, help="server query time limit in seconds")
+    p.add_argument("--time-limit", type=float, default=5.0, help="server query time limit in seconds (short, so time-limit requests end soon)")
     p.add_argument("--max-growth-mb", type=float, default=150.0, help="memory growth that fails the run")
     p.add_argument("--seed", type=int, default=14)
     p.add_argument("--data-dir", type=Path, default=None, help="data directory (default: a fresh temporary one)")
