@@ -8,6 +8,7 @@ from guidegraph.formats import RDF_FORMATS
 from guidegraph.server import query_page, service_description
 from guidegraph.server.access import require_write
 from guidegraph.server.caching import not_modified, validators_for, with_validators
+from guidegraph.server.query_size import check_query_size
 from guidegraph.server.protocol import (
     FORM,
     NotAcceptable,
@@ -41,6 +42,8 @@ def endpoint():
     body = request.get_data(cache=True) if request.method == "POST" else b""
     form = _params(request.form) if request.method == "POST" and media == FORM else None
     op = parse_operation(request.method, _params(request.args), request.content_type, body, form)
+    if op.text:
+        check_query_size(op.text, op.kind)  # before it reaches a parser that could overflow its stack
     if op.kind == "description":
         if request.method in ("GET", "HEAD") and not request.args.get("format") and query_page.wants_html([f.media_type for f in RDF_FORMATS]):
             return query_page.render_editor()  # a browser opening the endpoint gets the editor
