@@ -22,10 +22,9 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from guidegraph import iris
+from guidegraph.knowledge.vocabulary import RDF_TYPE, RDFS_LABEL, SKOS_NS
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS = SKOS_NS
 DCTERMS_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 DCTERMS_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 RELATIONS = {"close": ox.NamedNode(SKOS + "closeMatch"), "broad": ox.NamedNode(SKOS + "broadMatch")}

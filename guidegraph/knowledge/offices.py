@@ -36,14 +36,10 @@ import pyoxigraph as ox
 from guidegraph import iris
 from guidegraph.config import ONTOLOGY_NS
 from guidegraph.iris import normalise_label
+from guidegraph.knowledge.vocabulary import ALT_LABEL, ORG_NS, PREF_LABEL, RDF_TYPE, RDFS_LABEL, SKOS_NS
 
 GG = ONTOLOGY_NS
-ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-PREF_LABEL = ox.NamedNode(SKOS + "prefLabel")
-ALT_LABEL = ox.NamedNode(SKOS + "altLabel")
+ORG = ORG_NS
 SUB_ORGANIZATION_OF = ox.NamedNode(ORG + "subOrganizationOf")
 ORGANIZATION = ox.NamedNode(ORG + "Organization")
 ORGANIZATIONAL_UNIT = ox.NamedNode(ORG + "OrganizationalUnit")
@@ -320,7 +316,7 @@ def _places_outside_corpus(store: ox.Store, places: set[Place]) -> list[ox.Tripl
         node = ox.NamedNode(place.iri)
         triples += [
             ox.Triple(node, RDF_TYPE, ox.NamedNode(GG + "Jurisdiction")),
-            ox.Triple(node, ox.NamedNode(SKOS + "notation"), ox.Literal(place.code)),
+            ox.Triple(node, ox.NamedNode(SKOS_NS + "notation"), ox.Literal(place.code)),
             ox.Triple(node, PREF_LABEL, ox.Literal(place.name, language="zh")),
             ox.Triple(node, RDFS_LABEL, ox.Literal(place.name, language="zh")),
         ]

@@ -23,8 +23,8 @@ import pyoxigraph as ox
 from guidegraph import iris
 from guidegraph.config import ONTOLOGY_NS
 from guidegraph.knowledge import offices
+from guidegraph.knowledge.vocabulary import SAME_AS
 
-SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
 ADMIN_DIVISION_CODE = ox.NamedNode(ONTOLOGY_NS + "adminDivisionCode")
 ISO3166_CODE = ox.NamedNode(ONTOLOGY_NS + "iso3166Code")
 REGISTRIES = {

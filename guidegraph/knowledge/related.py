@@ -47,6 +47,7 @@ import pyoxigraph as ox
 from guidegraph import iris
 from guidegraph.config import ONTOLOGY_NS
 from guidegraph.iris import short_hash
+from guidegraph.knowledge.vocabulary import RDF_TYPE, RDFS_LABEL, XSD_DECIMAL
 
 TITLE_WEIGHT = 1  # times a title term counts (body terms count once); 2 and 3 measured worse on the sample
 MAX_DF = 0.2
@@ -56,8 +57,6 @@ METHOD = f"tf-idf cosine over jieba words, top-{TOP_K} per direction, threshold 
 BLOCK_CELLS = 4_000_000  # rows per sparse product x all rows: bounds the memory of one block
 
 GG = ONTOLOGY_NS
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 RELATED = ox.NamedNode(GG + "relatedDirection")
 SIMILARITY = ox.NamedNode(GG + "DirectionSimilarity")
 SIMILARITY_OF = ox.NamedNode(GG + "similarityOf")
@@ -193,16 +192,13 @@ def similarity_iri(a: str, b: str, base_iri: str | None) -> str:
     return f"{iris.base(base_iri)}similarity/{short_hash(first + ' ' + second, 16)}"
 
 
-_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-
-
 def pair_triples(a: str, b: str, score: float, base_iri: str | None,
                  titles: tuple[str, str] | None = None) -> Iterator[ox.Triple]:
     left, right = ox.NamedNode(a), ox.NamedNode(b)
     node = ox.NamedNode(similarity_iri(a, b, base_iri))
     if titles:
         # pages and query results name the pair, not a hash
-        yield ox.Triple(node, _LABEL, ox.Literal(f"{titles[0]} ↔ {titles[1]}（{score:.2f}）", language="zh"))
+        yield ox.Triple(node, RDFS_LABEL, ox.Literal(f"{titles[0]} ↔ {titles[1]}（{score:.2f}）", language="zh"))
     yield ox.Triple(left, RELATED, right)
     yield ox.Triple(right, RELATED, left)
     yield ox.Triple(node, RDF_TYPE, SIMILARITY)
