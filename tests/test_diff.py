@@ -345,3 +345,32 @@ def test_the_diff_operations_are_described_in_openapi(diff_server):
     check(operation["responses"]["400"]["content"]["application/json"]["schema"], json.loads(bad.body))
     with pytest.raises(jsonschema.ValidationError):  # the check is not vacuous
         check(operation["responses"]["400"]["content"]["application/json"]["schema"], {"error": "a bare string"})
+
+
+def test_office_rows_name_the_role_in_the_pages_language():
+    """Two Shanxi guides (2017, 2024) differ in their desks; the role reads as words, not as a token."""
+    from guidegraph.ingest.corpus import corpus_nquads
+    from guidegraph.ingest.pipeline import outline_file
+    from guidegraph.iris import guide_iri
+    from guidegraph.server import create_app
+    from guidegraph.server.app import close_app
+
+    shanxi = sorted((p for p in CORPUS.glob("0*.txt") if outline_file(p).jurisdiction == {"name": "山西省", "level": "provincial"}),
+                    key=lambda p: outline_file(p).year)
+    assert len(shanxi) == 2
+    old, new = (guide_iri(outline_file(p)) for p in shanxi)
+    app = create_app({"timeout": 30})
+    app.extensions["guidegraph.store"].bulk_load_nquads(corpus_nquads(shanxi))
+    server = live_server(app)
+    try:
+        query = urllib.parse.urlencode({"old": old, "new": new})
+        roles = {c["detail"] for c in json.loads(send("GET", f"{server.url}/diff.json?{query}").body)["guide_changes"]
+                 if c["kind"].startswith("Office")}
+        assert "accepting" in roles
+        en = send("GET", f"{server.url}/diff?{query}&lang=en", headers={"Accept": "text/html"}).text()
+        zh = send("GET", f"{server.url}/diff?{query}&lang=zh", headers={"Accept": "text/html"}).text()
+        assert "<td>accepting office</td>" in en and "<td>受理单位</td>" in zh
+        assert ">accepting<" not in en + zh
+    finally:
+        server.stop()
+        close_app(app)
