@@ -133,7 +133,8 @@ def heavy_cases() -> list[Case]:
     texts = {
         "3-way cartesian product": ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", {"timeout"}),
         "cartesian product ordered": ("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f", {"timeout"}),
-        "cartesian product DISTINCT": ("SELECT DISTINCT ?c ?f ?i WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", {"timeout"}),
+        # DISTINCT keeps few rows: on a fast machine it can finish just inside the limit (seen at 1.0 s)
+        "cartesian product DISTINCT": ("SELECT DISTINCT ?c ?f ?i WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", run),
         "cartesian GROUP_CONCAT": ('SELECT (GROUP_CONCAT(CONCAT(STR(?c), STR(?f)); separator=",") AS ?x) '
                                    "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", {"timeout"}),
         "cartesian product through VALUES": ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?x { "
