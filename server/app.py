@@ -9,11 +9,12 @@ from flask import Flask
 from flask_cors import CORS
 
 from guidegraph.server import (
-    canned_queries, catalog_pages, diff_pages, dumps_pages, errors, feeds_pages, graph_store, health, home_pages, http,
+    cache_warming, canned_queries, catalog_pages, diff_pages, dumps_pages, errors, feeds_pages, graph_store, health, home_pages, http,
     i18n, links_refresh, ontology_pages, openapi, query_page, resource_pages, search_pages, sparql, static_assets,
     validate_pages,
 )
-from guidegraph.server.page_cache import VersionedCache
+from guidegraph.store.versioned_cache import VersionedCache
+from guidegraph.server.response_cache import ResponseCache
 from guidegraph.server.settings import Settings
 from guidegraph.store import GraphStore, open_store
 
@@ -35,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["guidegraph.settings"] = settings
     app.extensions["guidegraph.store"] = store
     app.extensions["guidegraph.owns_store"] = owns_store
+    store.result_cache = VersionedCache(settings.result_cache_bytes > 0, budget=settings.result_cache_bytes)
     for blueprint in (sparql.bp, graph_store.bp, health.bp, ontology_pages.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(canned_queries.bp)
@@ -51,9 +53,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     validate_pages.install(app)
     diff_pages.install(app)
     search_pages.install(app, store, settings)
+    if settings.warm_cache:
+        cache_warming.install(app, store, settings)
     i18n.install(app)
     errors.register(app)
     http.install(app, settings.gzip_min_bytes)
+    # Kept responses cost a little more than the answers in them (headers, gzip); a quarter of
+    # the results' budget holds the repeated ones.
+    app.wsgi_app = ResponseCache(app.wsgi_app, store, settings.result_cache_bytes // 4)
     if settings.cors:
         # Reads only: no credentials and no Authorization header cross-origin,
         # so a browser page cannot use someone's write token.
@@ -64,7 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             origins="*",
             methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"],
-            expose_headers=["ETag", "Last-Modified", "X-SPARQL-Truncated"],
+            expose_headers=["ETag", "Last-Modified", "X-SPARQL-Truncated", "Cache-Status"],
             supports_credentials=False,
             send_wildcard=True,
         )
@@ -73,6 +80,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def close_app(app: Flask) -> None:
     """Stop the store the app opened."""
+    if "guidegraph.cache_warmer" in app.extensions:
+        app.extensions["guidegraph.cache_warmer"].close()
     if "guidegraph.links" in app.extensions:
         app.extensions["guidegraph.links"].wait()  # a pass half done would write to a closed store
     app.extensions["guidegraph.dumps"].close()

@@ -65,3 +65,16 @@ def rdf_representation(store: GraphStore, key: str, unavailable: str,
     if isinstance(body, Response):
         return body
     return with_validators(Response(body, content_type=f"{fmt.media_type}; charset=utf-8"), validators)
+
+
+# RFC 9211: whether the answer came from the result cache (store.result_cache).
+CACHE_NAME = "guidegraph"
+
+
+def mark_cache_status(response: Response, *answers) -> None:
+    """Say in the response whether its query answer(s) came from the result cache (all must have)."""
+    statuses = [a.cache for a in answers if a is not None and a.cache]
+    if not statuses:
+        return
+    response.headers["Cache-Status"] = (f"{CACHE_NAME}; hit" if all(s == "hit" for s in statuses)
+                                        else f"{CACHE_NAME}; fwd=miss; stored")

@@ -17,17 +17,18 @@ import functools
 import json
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
 from guidegraph.errors import GuideGraphError
 from guidegraph.queries import CannedQuery, ParameterError, load_queries
+from guidegraph.server.caching import mark_cache_status
 from guidegraph.server.errors import status_for
 from guidegraph.server.html_pages import page
 from guidegraph.server.protocol import negotiate
 from guidegraph.server.result_table import ResultTable, from_sparql_json, local_href, short_name, to_csv
 from guidegraph.server.settings import Settings
-from guidegraph.store.base import GraphStore
+from guidegraph.store.base import GraphStore, QueryAnswer
 
 bp = Blueprint("canned_queries", __name__)
 
@@ -74,13 +75,19 @@ def effective_values(query: CannedQuery, given: dict[str, str]) -> dict[str, obj
 
 def run(query: CannedQuery, given: dict[str, str], max_rows: int | None) -> tuple[str, ResultTable]:
     """Bind, run and tabulate; returns the SPARQL that ran and its table."""
-    settings: Settings = current_app.extensions["guidegraph.settings"]
-    store: GraphStore = current_app.extensions["guidegraph.store"]
+    text, answer = run_answer(current_app.extensions["guidegraph.store"], current_app.extensions["guidegraph.settings"],
+                              query, given, max_rows)
+    g.query_answers = (*g.get("query_answers", ()), answer)  # for the Cache-Status header
+    return text, from_sparql_json(answer.body, answer.truncated)
+
+
+def run_answer(store: GraphStore, settings: Settings, query: CannedQuery, given: dict[str, str],
+               max_rows: int | None) -> tuple[str, QueryAnswer]:
+    """The store's answer to a canned query (also how the cache is warmed: same request, same key)."""
     text = query.bind(given, strict=True)
     limits = [x for x in (max_rows, settings.max_rows) if x]
     limit = min(limits) if limits else None
-    answer = store.query(text, result_format="json", graph_format="turtle", timeout=settings.timeout, max_rows=limit)
-    return text, from_sparql_json(answer.body, answer.truncated)
+    return text, store.query(text, result_format="json", graph_format="turtle", timeout=settings.timeout, max_rows=limit)
 
 
 def describe(query: CannedQuery) -> dict:
@@ -163,6 +170,7 @@ def api_query(name: str) -> Response:
         )
     if table.truncated:
         response.headers["X-SPARQL-Truncated"] = "results cut to the server's maximum number of rows"
+    mark_cache_status(response, *g.get("query_answers", ()))
     response.vary.add("Accept")
     return response
 

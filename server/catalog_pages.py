@@ -24,7 +24,7 @@ from guidegraph.rdf_io import serialize_graph
 from guidegraph.server.representation import Twins, represent, split_suffix
 from guidegraph.server.resource_pages import DOC_PATH
 from guidegraph.server.settings import Settings
-from guidegraph.store.base import GraphStore
+from guidegraph.store.base import GraphStore, StoreUnavailable
 
 bp = Blueprint("catalog", __name__)
 CATALOG_PATH = "/catalog"
@@ -77,6 +77,8 @@ class CatalogCache:
             try:
                 app.extensions["guidegraph.dumps"].files()
                 self.measured(store, settings)
+            except StoreUnavailable as exc:  # the server is stopping, or its engine restarting
+                logging.getLogger("guidegraph.server").info("preparing the dumps and the catalogue stopped: %s", exc)
             except Exception:  # noqa: BLE001 - a request will try again and report the error
                 logging.getLogger("guidegraph.server").exception("preparing the dumps and the catalogue failed")
 

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 from flask import Flask, Response, current_app, redirect, render_template, request
 
 from guidegraph.formats import RdfFormat
-from guidegraph.server.page_cache import VersionedCache
+from guidegraph.store.versioned_cache import VersionedCache
 from guidegraph.server.describe import Description, describe, incoming_query, source_excerpts
 from guidegraph.server.representation import HTML_SUFFIX, TWIN_SUFFIXES, Twins, choose, not_acceptable, represent, split_suffix
 from guidegraph.namespaces import GG

@@ -26,6 +26,9 @@ class Settings:
     store: str = "embedded"  # "embedded" or "remote"
     data_dir: str | None = None  # None: a temporary store (tests)
     union_default_graph: bool = True
+    memory: bool = True  # embedded: answer from an in-memory copy of the store (store/memory_mirror.py)
+    result_cache_bytes: int = 256 * 1024 * 1024  # query results kept for the dataset version; 0: none
+    warm_cache: bool = True  # run the canned queries in the background after every change
     endpoint: str | None = None  # remote query endpoint
     update_endpoint: str | None = None
     gsp_endpoint: str | None = None
@@ -79,6 +82,7 @@ class Settings:
             "store": self.store,
             "data_dir": self.data_dir,
             "union_default_graph": self.union_default_graph,
+            "memory": self.memory,
             "endpoint": self.endpoint,
             "update_endpoint": self.update_endpoint,
             "gsp_endpoint": self.gsp_endpoint,

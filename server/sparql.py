@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, request
 from guidegraph.formats import RDF_FORMATS
 from guidegraph.server import query_page, service_description
 from guidegraph.server.access import require_write
-from guidegraph.server.caching import not_modified, validators_for, with_validators
+from guidegraph.server.caching import mark_cache_status, not_modified, validators_for, with_validators
 from guidegraph.server.query_size import check_query_size
 from guidegraph.server.protocol import (
     FORM,
@@ -89,6 +89,7 @@ def run_query(text, dataset, store: GraphStore, settings: Settings) -> Response:
         base_iri=request.base_url,
     )
     response = Response(answer.body, content_type=_with_charset(answer.media_type))
+    mark_cache_status(response, answer)
     if answer.truncated:
         response.headers["X-SPARQL-Truncated"] = f"results cut to the first {settings.max_rows} rows"
     return with_validators(response, validators)

@@ -62,12 +62,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_runs_waitress_and_logs_each_request(corpus_dir):
+@pytest.mark.parametrize("http_server", ["granian", "waitress"])
+def test_serve_runs_a_production_server_and_logs_each_request(corpus_dir, http_server):
     path, graphs, _ = corpus_dir
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "guidegraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--data-dir", str(path), "--timeout", "5"],
+         "--data-dir", str(path), "--timeout", "5", "--http-server", http_server],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -85,15 +86,41 @@ def test_serve_runs_waitress_and_logs_each_request(corpus_dir):
         assert health["store"] == "embedded" and health["quads"] > 0
         query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
         with urllib.request.urlopen(base + "/sparql?" + urllib.parse.urlencode({"query": query}), timeout=10) as r:
-            assert "waitress" in r.headers["Server"]  # production WSGI server, not the Flask dev server
+            assert http_server in r.headers["Server"]  # production WSGI server, not the Flask dev server
             got = sorted(b["g"]["value"] for b in json.loads(r.read())["results"]["bindings"])
         assert got == sorted(graphs)
+        if http_server == "granian":
+            assert_revalidation_keeps_the_connection(port, query)
     finally:
         proc.terminate()
         output, _ = proc.communicate(timeout=30)
     request_lines = [line for line in output.splitlines() if "guidegraph.access" in line]
     assert any("GET /health" in line and " 200 " in line and line.rstrip().endswith("ms") for line in request_lines), output
     assert any("GET /sparql?query=" in line for line in request_lines), output
+
+
+def assert_revalidation_keeps_the_connection(port: int, query: str) -> None:
+    """A 304 (and a kept answer) on one connection, then another request on it: no Connection: close."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    path = "/sparql?" + urllib.parse.urlencode({"query": query})
+    try:
+        conn.request("GET", path)
+        first = conn.getresponse()
+        first.read()
+        conn.request("GET", path, headers={"If-None-Match": first.getheader("ETag")})
+        revalidated = conn.getresponse()
+        assert revalidated.status == 304 and revalidated.read() == b""
+        assert (revalidated.getheader("Connection") or "").lower() != "close"
+        sock = conn.sock
+        conn.request("GET", path)
+        again = conn.getresponse()
+        assert again.status == 200 and again.getheader("Cache-Status") == "guidegraph; hit"
+        assert json.loads(again.read())["results"]["bindings"]
+        assert conn.sock is sock  # the same connection carried all three
+    finally:
+        conn.close()
 
 
 def test_serve_rejects_bad_options(capsys):

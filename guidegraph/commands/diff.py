@@ -54,7 +54,7 @@ def _store_facts(data_dir: str, iris: list[str]):
     if store_in_use(Path(data_dir)):
         raise UsageError(f"the store in {data_dir} is held by another process (a running server?); "
                          "stop it, or open /diff on that server")
-    with open_store({"data_dir": data_dir}) as store:
+    with open_store({"data_dir": data_dir, "memory": False}) as store:
         return [facts_of_stored_guide(store, iri) for iri in iris]
 
 

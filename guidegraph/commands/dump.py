@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if not Path(args.data_dir).is_dir():
             raise UsageError(f"no store in {args.data_dir}; run `guidegraph serve --data-dir {args.data_dir}` once to create it")
-        config = {"data_dir": args.data_dir}
+        config = {"data_dir": args.data_dir, "memory": False}  # one query or dump: no memory copy to fill
     base = args.base_iri or recorded_base_iri(None if args.endpoint else args.data_dir)
     with open_store(config) as store:
         files = write_dumps(store, args.output, base)

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if not Path(args.data_dir).exists():
             raise UsageError(f"no store in {args.data_dir}; run `guidegraph serve --data-dir {args.data_dir}` once to create it")
-        config = {"data_dir": args.data_dir}
+        config = {"data_dir": args.data_dir, "memory": False}  # one query or dump: no memory copy to fill
     if not args.endpoint and store_in_use(Path(args.data_dir)):
         print(f"guidegraph: the store in {args.data_dir} is held by another process (a running server?); reading it read-only", file=sys.stderr)
         body = query_read_only(Path(args.data_dir), text, result_format, graph_format, args.timeout)

@@ -1,4 +1,4 @@
-"""``guidegraph serve``: run the SPARQL endpoint under waitress (threads)."""
+"""``guidegraph serve``: run the SPARQL endpoint, pages and dumps (server/http_servers.py runs the HTTP side)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from guidegraph.errors import FileSystemError, UsageError, filesystem_error
+from guidegraph.server.http_servers import DEFAULT_HTTP_SERVER, HTTP_SERVERS
 from guidegraph.server.settings import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
 DEFAULT_DATA_DIR = "guidegraph-data"
@@ -33,7 +34,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="IRI base of the published data; default: what the data directory was loaded with, "
                    "else this server's own http://HOST:PORT/id/ so every IRI dereferences here")
     p.add_argument("--no-page-cache", action="store_true", help="render every page afresh (by default pages are kept for the dataset version)")
-    p.add_argument("--threads", type=int, default=8, help="waitress worker threads (default 8)")
+    p.add_argument("--threads", type=int, default=8, help="threads running requests (default 8)")
+    p.add_argument("--http-server", choices=HTTP_SERVERS, default=DEFAULT_HTTP_SERVER,
+                   help=f"HTTP server (default {DEFAULT_HTTP_SERVER}; see docs/endpoint.md, Performance)")
+    p.add_argument("--no-memory", action="store_true",
+                   help="answer from the store on disk instead of an in-memory copy (less memory, slower queries)")
     p.set_defaults(run=run)
 
 
@@ -57,6 +62,7 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         "load_corpus": args.store == "embedded" and not args.no_corpus,
         "base_iri": args.base_iri,
         "page_cache": not args.no_page_cache,
+        "memory": not args.no_memory,
         "prepare_dumps": True,
     }
 
@@ -93,25 +99,37 @@ def open_served_store(config: dict, host: str = "127.0.0.1", port: int = 8000):
 
 
 def run(args: argparse.Namespace) -> int:
-    import waitress
-
-    from guidegraph.server.app import create_app
+    from guidegraph.server import http_servers
+    from guidegraph.server.app import close_app, create_app
+    from guidegraph.server.upload_guard import server_body_limit
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = settings_from_args(args)
+    log = logging.getLogger("guidegraph.server")
+    if args.http_server == "granian":
+        # The corpus goes in first, here; the worker then opens the store (and fills its memory copy).
+        open_served_store(config, args.host, args.port).close()
+        config["load_corpus"] = False
+
+        def make_app():
+            app = create_app(config)
+            _announce(log, app, args)
+            return app
+
+        http_servers.serve_granian(make_app, close_app, args.host, args.port, args.threads)
+        return 0
     store = open_served_store(config, args.host, args.port)
     try:
         app = create_app({**config, "store_instance": store})
-        log = logging.getLogger("guidegraph.server")
-        log.info("SPARQL endpoint at http://%s:%d/sparql; pages at http://%s:%d/", args.host, args.port, args.host, args.port)
-        log.info("IRIs under %s dereference at http://%s:%d%s", app.extensions["guidegraph.settings"].data_base_iri,
-                 args.host, args.port, app.extensions["guidegraph.settings"].resource_path)
-        from guidegraph.server.upload_guard import server_body_limit
-
-        # waitress buffers a body before the app sees it: refuse one far over any limit at the headers
-        body_limit = server_body_limit(app.extensions["guidegraph.settings"])
-        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="guidegraph (waitress)",
-                       clear_untrusted_proxy_headers=True, max_request_body_size=body_limit)
+        _announce(log, app, args)
+        http_servers.serve_waitress(app, args.host, args.port, args.threads, server_body_limit(app.extensions["guidegraph.settings"]))
     finally:
         store.close()  # the app was handed the store, so closing it is ours
     return 0
+
+
+def _announce(log, app, args) -> None:
+    settings = app.extensions["guidegraph.settings"]
+    log.info("SPARQL endpoint at http://%s:%d/sparql; pages at http://%s:%d/", args.host, args.port, args.host, args.port)
+    log.info("IRIs under %s dereference at http://%s:%d%s", settings.data_base_iri, args.host, args.port,
+             settings.resource_path)

@@ -3,7 +3,8 @@
 ``open_store(config)`` picks the implementation from configuration:
 
 - ``store``: ``"embedded"`` (default) or ``"remote"``;
-- embedded: ``data_dir`` (``None`` = temporary), ``union_default_graph`` (default True);
+- embedded: ``data_dir`` (``None`` = temporary), ``union_default_graph`` (default True),
+  ``memory`` (default True: serve from an in-memory copy, see store/memory_mirror.py);
 - remote: ``endpoint``, ``update_endpoint``, ``gsp_endpoint``, ``remote_user``/``remote_password``.
 """
 
@@ -41,7 +42,8 @@ def open_store(config: Mapping[str, Any] | None = None) -> GraphStore:
     if kind == "embedded":
         from guidegraph.store.embedded import EmbeddedStore
 
-        return EmbeddedStore(config.get("data_dir"), union_default_graph=config.get("union_default_graph", True))
+        return EmbeddedStore(config.get("data_dir"), union_default_graph=config.get("union_default_graph", True),
+                             memory=config.get("memory", True))
     if kind == "remote":
         from guidegraph.store.remote import RemoteStore
 

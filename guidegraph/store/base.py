@@ -8,11 +8,14 @@ runs updates, and manages named graphs for the Graph Store Protocol.
 from __future__ import annotations
 
 import abc
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
 
 from guidegraph.errors import StoreError, UsageError, from_os_error
+from guidegraph.store.determinism import repeats_identically
+from guidegraph.store.versioned_cache import MISSING, VersionedCache
 
 
 # gzip level of dumps: level 3 writes about twice as fast as the default 6 for files a few
@@ -59,6 +62,7 @@ class QueryAnswer:
     media_type: str
     rows: int | None = None  # solutions before truncation, for SELECT
     truncated: bool = False
+    cache: str | None = None  # "hit" or "miss" when the store keeps results, else None
 
 
 @dataclass
@@ -90,7 +94,10 @@ class GraphStore(abc.ABC):
         self.version = DatasetVersion()
 
     # -- reading -------------------------------------------------------------
-    @abc.abstractmethod
+    # Set by the server (create_app): answers kept for the dataset version, shared by
+    # the SPARQL endpoint, the canned queries and the pages, since all of them ask here.
+    result_cache: VersionedCache | None = None
+
     def query(
         self,
         sparql: str,
@@ -103,7 +110,35 @@ class GraphStore(abc.ABC):
         base_iri: str | None = None,
     ) -> QueryAnswer:
         """Run ``sparql``; serialise SELECT/ASK as ``result_format`` (a ResultFormat
-        name) and CONSTRUCT/DESCRIBE as ``graph_format`` (an RdfFormat name)."""
+        name) and CONSTRUCT/DESCRIBE as ``graph_format`` (an RdfFormat name).
+        An answer kept for the current dataset version is given again without running."""
+        cache = self.result_cache
+        if cache is None or not cache.enabled or not self.tracks_version or not repeats_identically(sparql):
+            return self.run_query(sparql, result_format=result_format, graph_format=graph_format, dataset=dataset,
+                                  timeout=timeout, max_rows=max_rows, base_iri=base_iri)
+        version = (self.version.token, self.version.counter)  # before running: a write meanwhile moves it on
+        key = ("query", sparql, result_format, graph_format, dataset, max_rows, base_iri)
+        kept = cache.lookup(self, key)
+        if kept is not MISSING:
+            return dataclasses.replace(kept, cache="hit")
+        answer = self.run_query(sparql, result_format=result_format, graph_format=graph_format, dataset=dataset,
+                                timeout=timeout, max_rows=max_rows, base_iri=base_iri)
+        cache.keep(self, key, answer, version=version)
+        return dataclasses.replace(answer, cache="miss")
+
+    @abc.abstractmethod
+    def run_query(
+        self,
+        sparql: str,
+        *,
+        result_format: str,
+        graph_format: str,
+        dataset: Dataset = Dataset(),
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+    ) -> QueryAnswer:
+        """Run ``sparql`` on the store itself (``query`` with no result cache)."""
 
     @abc.abstractmethod
     def named_graphs(self) -> list[str]:

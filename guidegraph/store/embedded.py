@@ -32,11 +32,15 @@ class WriteOutcomeUnknown(StoreUnavailable):
 
 
 class EmbeddedStore(GraphStore):
-    """pyoxigraph in a data directory; ``path=None`` keeps data in a temporary directory."""
+    """pyoxigraph in a data directory; ``path=None`` keeps data in a temporary directory.
+
+    With ``memory`` the engine answers from an in-memory copy of the store (memory_mirror.py),
+    which costs memory (about 300 MB per 10^6 triples) and start-up time, and pays off for a
+    server; a one-off command reads the disk directly."""
 
     kind = "embedded"
 
-    def __init__(self, path: str | Path | None = None, *, union_default_graph: bool = True) -> None:
+    def __init__(self, path: str | Path | None = None, *, union_default_graph: bool = True, memory: bool = False) -> None:
         super().__init__()
         self._tmp = None
         if path is None:
@@ -51,8 +55,9 @@ class EmbeddedStore(GraphStore):
                 raise
             raise error from None
         self.union_default_graph = union_default_graph
+        self.memory = memory
         try:
-            self._engine = EngineClient(str(self.path), union_default_graph)
+            self._engine = EngineClient(str(self.path), union_default_graph, memory)
         except EngineStartFailed as exc:
             raise self._open_error(exc) from None
 
@@ -134,7 +139,7 @@ class EmbeddedStore(GraphStore):
                 return filesystem_error(reason, doing, path, NO_SPACE_ADVICE if reason == "no-space" and path == self.path else None)
         return _translate(exc)
 
-    def query(self, sparql, *, result_format, graph_format, dataset=Dataset(), timeout=None, max_rows=None, base_iri=None):
+    def run_query(self, sparql, *, result_format, graph_format, dataset=Dataset(), timeout=None, max_rows=None, base_iri=None):
         for iri in (dataset.default_graphs or ()) + (dataset.named_graphs or ()):
             check_iri(iri)
         body, media_type, rows, truncated = self._call(

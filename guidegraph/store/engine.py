@@ -21,6 +21,7 @@ read-only one then takes its place, so reads go on until space is freed.
 
 from __future__ import annotations
 
+import os
 import queue
 import socket
 import subprocess
@@ -36,8 +37,14 @@ from guidegraph.errors import reason_in_message
 # waits for a channel.
 ENGINE_CHANNELS = 16
 
-# What the engine says when it takes up a request that asked for an acknowledgement.
+# What the engine says when it takes up a request that asked for an acknowledgement,
+# and when that write is durable (its time limit then no longer applies).
 STARTED = "started"
+COMMITTED = "committed"
+
+# Filling the memory copy takes about 4 s per 10^6 triples from the snapshot and several
+# times that from the store itself.
+START_TIMEOUT = float(os.environ.get("GUIDEGRAPH_ENGINE_START_TIMEOUT", "3600"))
 
 # After a channel reports the engine gone, how long to wait for the process to be
 # seen exited: the kernel closes a killed process's sockets a moment before it is.
@@ -46,7 +53,7 @@ DEATH_GRACE = 5.0
 
 # --- child side ----------------------------------------------------------------
 
-def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_only: bool) -> None:
+def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_only: bool, memory: bool) -> None:
     import signal
 
     # Ctrl-C reaches the whole process group; the parent closes the engine in order.
@@ -55,13 +62,15 @@ def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_on
     import pyoxigraph
 
     from guidegraph.store import engine_ops
+    from guidegraph.store.memory_mirror import MirroredStore
 
     try:
         store = pyoxigraph.Store.read_only(path) if read_only else pyoxigraph.Store(path)
+        served = MirroredStore(store, path, writable=not read_only) if memory else store
     except Exception as exc:  # noqa: BLE001 - the parent turns it into a message for the user
         conns[0].send(("failed", type(exc).__name__, str(exc)))
         return
-    ops = engine_ops.EngineOps(store, union_default_graph)
+    ops = engine_ops.EngineOps(served, union_default_graph, path)
 
     def serve(conn: Any) -> None:
         while True:
@@ -77,10 +86,13 @@ def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_on
                     conn.send(STARTED)
                 except OSError:
                     return
+                ops.committed = lambda: conn.send(COMMITTED)
             try:
                 reply = (True, getattr(ops, op)(**kwargs))
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
                 reply = (False, (type(exc).__name__, str(exc)))
+            finally:
+                ops.committed = None
             try:
                 conn.send(reply)
             except OSError:
@@ -94,6 +106,8 @@ def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_on
         thread.join()
     if read_only:
         return
+    if memory:
+        served.close()  # the snapshot brought up to date, so the next start is quick
     try:
         store.flush()
     except OSError as exc:
@@ -136,9 +150,10 @@ class _Channel:
 class EngineClient:
     """Talks to one engine process and replaces it when it has to be killed."""
 
-    def __init__(self, path: str, union_default_graph: bool) -> None:
+    def __init__(self, path: str, union_default_graph: bool, memory: bool = False) -> None:
         self._path = path
         self._union = union_default_graph
+        self._memory = memory
         self._lock = threading.Lock()  # guards engine replacement
         self._generation = 0
         self._closed = False
@@ -151,7 +166,7 @@ class EngineClient:
         theirs = [t for _, t in pairs]
         proc = subprocess.Popen(
             [sys.executable, "-m", "guidegraph.store.engine", ",".join(str(t.fileno()) for t in theirs), self._path,
-             "1" if self._union else "0", "ro" if read_only else "rw"],
+             "1" if self._union else "0", "ro" if read_only else "rw", "memory" if self._memory else "disk"],
             pass_fds=[t.fileno() for t in theirs],
             stdin=subprocess.DEVNULL,
         )
@@ -159,7 +174,8 @@ class EngineClient:
             t.close()
         conns = [Connection(ours.detach()) for ours, _ in pairs]
         try:
-            reply = conns[0].recv() if conns[0].poll(120) else ("failed", "TimeoutError", "the query engine did not start within 120 s")
+            reply = (conns[0].recv() if conns[0].poll(START_TIMEOUT) else
+                     ("failed", "TimeoutError", f"the query engine did not start within {START_TIMEOUT:g} s"))
         except (EOFError, OSError):
             reply = ("failed", "EngineDied", "the query engine exited while starting")
         if reply != "ready":
@@ -198,6 +214,7 @@ class EngineClient:
             except (OSError, ValueError) as exc:
                 raise EngineDied(f"the query engine is gone: {exc}", generation, started=False) from exc
             started = not acknowledge  # unacknowledged, a request sent may have run
+            committed = False
             deadline = None if timeout is None else time.monotonic() + timeout
             answered = False
             try:
@@ -206,10 +223,17 @@ class EngineClient:
                     if reply == STARTED:
                         started = True
                         continue
+                    if reply == COMMITTED:
+                        committed, deadline = True, None  # durable: what is left is not stopped
+                        continue
                     ok, payload = reply
                     answered = True
                     break
             except (EOFError, OSError, ValueError) as exc:
+                if committed:
+                    # On disk already; the next engine reads it back, so the write happened.
+                    self._replace(generation)
+                    return None
                 raise EngineDied(f"the query engine is gone: {exc or 'it closed the connection'}", generation,
                                  started) from exc
             if not answered:
@@ -312,4 +336,4 @@ class RemoteError(Exception):
 
 if __name__ == "__main__":
     _engine_main([Connection(int(fd)) for fd in sys.argv[1].split(",")], sys.argv[2], sys.argv[3] == "1",
-                 sys.argv[4] == "ro")
+                 sys.argv[4] == "ro", sys.argv[5] == "memory")

@@ -6,12 +6,16 @@ they cross the process boundary cheaply.
 
 from __future__ import annotations
 
+import threading
+from typing import Callable
+
 import pyoxigraph as ox
 
 from guidegraph.search import sparql_functions as text_functions
 from guidegraph.store.base import GZIP_LEVEL
 from guidegraph.store.dataset_clause import has_dataset_clause
 from guidegraph.store.graph_output import dump_graph, serialize_query_triples
+from guidegraph.store.memory_mirror import MirroredStore, invalidate_snapshot
 from guidegraph.store.results import capped_solutions, rdf_format_by_name, result_format_by_name
 
 
@@ -31,9 +35,32 @@ def _insert_data(graph: str | None, ntriples: bytes) -> str:
 
 
 class EngineOps:
-    def __init__(self, store: ox.Store, union_default_graph: bool) -> None:
+    """``store`` is the on-disk store, or its in-memory mirror (memory_mirror.MirroredStore).
+
+    ``committed`` is set by the engine, per request: a write calls it once its change is
+    durable, so the caller stops holding it to the time limit."""
+
+    def __init__(self, store, union_default_graph: bool, data_dir: str) -> None:
         self.store = store
         self.union = union_default_graph
+        self.data_dir = data_dir
+        self.mirrored = isinstance(store, MirroredStore)
+        self._local = threading.local()
+
+    @property
+    def committed(self) -> Callable[[], None] | None:
+        return getattr(self._local, "committed", None)
+
+    @committed.setter
+    def committed(self, callback: Callable[[], None] | None) -> None:
+        self._local.committed = callback
+
+    def _update(self, sparql: str, base_iri: str | None = None) -> None:
+        if self.mirrored:
+            self.store.update(sparql, base_iri=base_iri, committed=self.committed)
+            return
+        invalidate_snapshot(self.data_dir)  # a memory snapshot no longer holds what the disk holds
+        self.store.update(sparql, base_iri=base_iri)
 
     def query(
         self,
@@ -69,7 +96,7 @@ class EngineOps:
         return serialize_query_triples(results, rdf), rdf.media_type, None, False
 
     def update(self, sparql: str, base_iri: str | None) -> None:
-        self.store.update(sparql, base_iri=base_iri)
+        self._update(sparql, base_iri)
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode) and self._has_triples(g.value))
@@ -97,24 +124,26 @@ class EngineOps:
         # One update request is one transaction: readers see the old graph or the new one.
         clear = f"DROP SILENT {_graph_ref(graph)}" if graph is not None else "CLEAR SILENT DEFAULT"
         create = "" if graph is None else f" ; CREATE SILENT GRAPH <{graph}>"
-        self.store.update(f"{clear}{create} ; {_insert_data(graph, ntriples)}")
+        self._update(f"{clear}{create} ; {_insert_data(graph, ntriples)}")
         return existed
 
     def add_to_graph(self, graph: str | None, ntriples: bytes) -> bool:
         existed = self._existed(graph)
         create = "" if graph is None else f"CREATE SILENT GRAPH <{graph}> ; "
-        self.store.update(f"{create}{_insert_data(graph, ntriples)}")
+        self._update(f"{create}{_insert_data(graph, ntriples)}")
         return existed
 
     def delete_graph(self, graph: str | None) -> bool:
         existed = self._existed(graph)
         if graph is None:
-            self.store.update("CLEAR SILENT DEFAULT")
+            self._update("CLEAR SILENT DEFAULT")
         elif existed:
-            self.store.update(f"DROP SILENT GRAPH <{graph}>")
+            self._update(f"DROP SILENT GRAPH <{graph}>")
         return existed
 
     def bulk_load_nquads(self, nquads: bytes) -> None:
+        if not self.mirrored:
+            invalidate_snapshot(self.data_dir)
         self.store.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
         self.store.flush()
 

@@ -126,7 +126,7 @@ class RemoteStore(GraphStore):
         return bool(json.loads(body)["boolean"])
 
     # -- reading -------------------------------------------------------------
-    def query(self, sparql, *, result_format, graph_format, dataset=Dataset(), timeout=None, max_rows=None, base_iri=None):
+    def run_query(self, sparql, *, result_format, graph_format, dataset=Dataset(), timeout=None, max_rows=None, base_iri=None):
         results = result_format_by_name(result_format)
         rdf = rdf_format_by_name(graph_format)
         if not dataset.is_explicit:

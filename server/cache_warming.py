@@ -1,0 +1,76 @@
+"""Fill the result cache with the canned queries' default answers after every change.
+
+A reader opening a canned query's page or API with its defaults then gets the
+kept answer at once. The warmer waits until the store has been quiet for a
+moment (a guide replaced is followed by its links being derived again), and
+runs in the background, so no request waits for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask
+
+from guidegraph.errors import GuideGraphError
+from guidegraph.store.base import GraphStore
+
+log = logging.getLogger("guidegraph.server")
+
+QUIET_SECONDS = 1.0
+POLL_SECONDS = 0.5
+
+
+class CacheWarmer:
+    def __init__(self, store: GraphStore, settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._stop = threading.Event()
+        self.warmed_version: tuple | None = None
+        self.passes = 0
+        self._thread = threading.Thread(target=self._watch, daemon=True, name="cache-warmer")
+        self._thread.start()
+
+    def _version(self) -> tuple:
+        return (self.store.version.token, self.store.version.counter)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            version = self._version()
+            if version != self.warmed_version:
+                if self._stop.wait(QUIET_SECONDS) or self._version() != version:
+                    continue  # still changing: wait for quiet
+                self.warm()
+                self.warmed_version = version
+            self._stop.wait(POLL_SECONDS)
+
+    def warm(self) -> int:
+        """Run every canned query with its defaults; returns how many answered."""
+        from guidegraph.queries import ParameterError, load_queries
+        from guidegraph.server.canned_queries import run_answer
+
+        answered = 0
+        for query in load_queries():
+            if self._stop.is_set():
+                break
+            try:
+                run_answer(self.store, self.settings, query, {}, None)
+                answered += 1
+            except ParameterError:
+                continue  # a required parameter without a default: nothing to warm
+            except GuideGraphError as exc:
+                log.info("warming the cache: %s did not answer (%s)", query.slug, exc)
+        self.passes += 1
+        return answered
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
+def install(app: Flask, store: GraphStore, settings) -> None:
+    """Only for a store whose answers can be kept (it tracks its version) and with a cache."""
+    if store.result_cache is None or not store.result_cache.enabled or not store.tracks_version:
+        return
+    app.extensions["guidegraph.cache_warmer"] = CacheWarmer(store, settings)

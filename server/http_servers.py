@@ -1,0 +1,66 @@
+"""The HTTP servers `guidegraph serve` can run the app under, chosen by measurement.
+
+granian (Rust HTTP/1.1, the app in one worker process with a pool of threads)
+answers a small request in about half the time of waitress and keeps the
+connection open after a 304 or 204, where waitress closes it (it treats a
+response without Content-Length as unframed). waitress stays available
+(``--http-server waitress``): pure Python, the app in this process.
+benchmarks/bench_endpoint.py prints the floor of each, side by side.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import signal
+from typing import Callable
+
+from flask import Flask
+
+HTTP_SERVERS = ("granian", "waitress")
+DEFAULT_HTTP_SERVER = "granian"
+IDENT = "guidegraph"
+
+_PR_SET_PDEATHSIG = 1
+
+
+def serve_waitress(app: Flask, host: str, port: int, threads: int, body_limit: int) -> None:
+    import waitress
+
+    # waitress buffers a body before the app sees it: refuse one far over any limit at the headers
+    waitress.serve(app, host=host, port=port, threads=threads, ident=f"{IDENT} (waitress)",
+                   clear_untrusted_proxy_headers=True, max_request_body_size=body_limit)
+
+
+def serve_granian(make_app: Callable[[], Flask], close_app: Callable[[Flask], None], host: str, port: int,
+                  threads: int) -> None:
+    """Run ``make_app()`` in granian's worker process; the app (and the store it opens) lives there,
+    and ``close_app`` runs there when the worker stops."""
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    def load_in_worker():
+        _die_with_parent()
+        _log_like_the_main_process()
+        app = make_app()
+        import multiprocessing.util
+
+        # The worker leaves through multiprocessing, which runs its finalizers but not atexit.
+        multiprocessing.util.Finalize(app, close_app, args=(app,), exitpriority=10)
+        return app
+
+    server = Granian(IDENT, address=host, port=port, interface=Interfaces.WSGI, workers=1,
+                     blocking_threads=threads, log_enabled=False, log_access=False, respawn_failed_workers=False)
+    server.serve(target_loader=load_in_worker, wrap_loader=False)
+
+
+def _die_with_parent() -> None:
+    """A worker whose server process was killed must not keep the store locked and the port bound."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: the worker then outlives a killed server until it is stopped
+
+
+def _log_like_the_main_process() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", force=True)

@@ -1,0 +1,123 @@
+"""Serving from memory, persisting on disk (store/memory_mirror.py), on the real engine."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from guidegraph.store.base import QueryTimeout
+from guidegraph.store.embedded import EmbeddedStore
+from guidegraph.store.memory_mirror import SNAPSHOT_FILE, STAMP_FILE, invalidate_snapshot
+
+EX = "http://example.org/mirror/"
+
+
+def rows(store, query: str) -> list[str]:
+    body = store.query(query, result_format="tsv", graph_format="ntriples").body.decode()
+    return sorted(body.splitlines()[1:])
+
+
+def count(store) -> int:
+    return int(rows(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0].split("^^")[0].strip('"'))
+
+
+def engine_reply(store, op, **kwargs):
+    return store._engine.call(op, None, **kwargs)
+
+
+def test_a_restart_loses_nothing_and_starts_from_the_snapshot(tmp_path):
+    path = tmp_path / "data"
+    with EmbeddedStore(path, memory=True) as store:
+        store.replace_graph(f"{EX}g1", f'<{EX}a> <{EX}p> "一" .\n<{EX}b> <{EX}p> "二" .\n'.encode())
+        store.update(f'INSERT DATA {{ GRAPH <{EX}g2> {{ <{EX}c> <{EX}p> "三" }} }}')
+        store.bulk_load_nquads(f'<{EX}d> <{EX}p> "四" <{EX}g3> .\n'.encode())
+        assert count(store) == 4
+    # closing brought the snapshot up to date and stamped it
+    assert (path / STAMP_FILE).exists() and (path / SNAPSHOT_FILE).exists()
+    with EmbeddedStore(path, memory=True) as store:
+        assert count(store) == 4
+        assert rows(store, f"SELECT ?o WHERE {{ <{EX}c> <{EX}p> ?o }}") == ['"三"']
+        assert store.named_graphs() == [f"{EX}g1", f"{EX}g2", f"{EX}g3"]
+
+
+def test_the_snapshot_loses_its_stamp_before_the_disk_changes(tmp_path):
+    path = tmp_path / "data"
+    with EmbeddedStore(path, memory=True) as store:
+        store.replace_graph(f"{EX}g", f'<{EX}a> <{EX}p> "1" .\n'.encode())
+    assert (path / STAMP_FILE).exists()
+    store = EmbeddedStore(path, memory=True)
+    try:
+        store.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}b> <{EX}p> "2" }} }}')
+        # the write is on disk and in memory, and the old snapshot no longer counts
+        assert not (path / STAMP_FILE).exists()
+        os.kill(store.engine_pid, signal.SIGKILL)  # no orderly close: no new snapshot written
+        time.sleep(0.2)
+    finally:
+        store.close()
+    # what was committed is read back from disk, not from the stale snapshot
+    with EmbeddedStore(path, memory=True) as again:
+        assert count(again) == 2
+
+
+def test_a_snapshot_written_by_the_engine_matches_the_disk(tmp_path):
+    path = tmp_path / "data"
+    with EmbeddedStore(path, memory=True) as store:
+        store.replace_graph(f"{EX}g", "".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(50)).encode())
+    snapshot = {str(q) for q in ox.parse(path=str(path / SNAPSHOT_FILE), format=ox.RdfFormat.N_QUADS)}
+    disk = ox.Store.read_only(str(path))
+    assert snapshot == {str(q) for q in disk.quads_for_pattern(None, None, None, None)}
+    assert len(snapshot) == 50
+
+
+def test_writing_the_disk_by_another_way_needs_invalidate(tmp_path):
+    path = tmp_path / "data"
+    with EmbeddedStore(path, memory=True) as store:
+        store.replace_graph(f"{EX}g", f'<{EX}a> <{EX}p> "1" .\n'.encode())
+    disk = ox.Store(str(path))
+    invalidate_snapshot(path)  # what `guidegraph load` does before writing
+    disk.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}b> <{EX}p> "2" }} }}')
+    disk.flush()
+    del disk
+    with EmbeddedStore(path, memory=True) as store:
+        assert count(store) == 2
+
+
+def test_an_update_that_would_differ_when_run_again_is_read_back_from_disk(tmp_path):
+    path = tmp_path / "data"
+    with EmbeddedStore(path, memory=True) as store:
+        store.update(f"INSERT {{ GRAPH <{EX}g> {{ <{EX}x> <{EX}id> ?u ; <{EX}at> ?t }} }} "
+                     "WHERE { BIND(STRUUID() AS ?u) BIND(NOW() AS ?t) }")
+        served = rows(store, f"SELECT ?u ?t WHERE {{ <{EX}x> <{EX}id> ?u ; <{EX}at> ?t }}")
+    with EmbeddedStore(path, memory=False) as disk:
+        assert rows(disk, f"SELECT ?u ?t WHERE {{ <{EX}x> <{EX}id> ?u ; <{EX}at> ?t }}") == served
+    assert len(served) == 1
+
+
+def test_a_stopped_update_writes_nothing_to_memory_or_disk(tmp_path):
+    path = tmp_path / "data"
+    with EmbeddedStore(path, memory=True) as store:
+        store.replace_graph(f"{EX}g", "".join(f'<{EX}s{i}> <{EX}p> {i} .\n' for i in range(1000)).encode())
+        slow = (f"INSERT {{ GRAPH <{EX}h> {{ ?a <{EX}q> ?c }} }} WHERE {{ GRAPH ?g {{ ?a <{EX}p> ?x . ?b <{EX}p> ?y . "
+                f"?c <{EX}p> ?z }} FILTER(STR(?x) = CONCAT(STR(?y), STR(?z), \"never\")) }}")
+        with pytest.raises(QueryTimeout, match="nothing was written"):
+            store.update(slow, timeout=0.5)
+        assert count(store) == 1000
+    with EmbeddedStore(path, memory=False) as disk:
+        assert count(disk) == 1000
+
+
+def test_answers_come_from_memory_and_files_from_disk(tmp_path):
+    """The served copy answers queries; graphs and dumps are written in the disk's order,
+    so their bytes are the same as a disk-only store's."""
+    path = tmp_path / "data"
+    data = "".join(f'<{EX}s{i % 7}> <{EX}p{i % 3}> "{i}" .\n' for i in range(200)).encode()
+    with EmbeddedStore(path, memory=True) as store:
+        store.replace_graph(f"{EX}g", data)
+        from_memory_engine = store.get_graph(f"{EX}g", "turtle")
+        assert engine_reply(store, "ping") == "pong"
+    with EmbeddedStore(path, memory=False) as disk:
+        assert disk.get_graph(f"{EX}g", "turtle") == from_memory_engine
