@@ -16,6 +16,7 @@ from guidegraph.server import (
 from guidegraph.store.versioned_cache import VersionedCache
 from guidegraph.server.response_cache import ResponseCache
 from guidegraph.server.settings import Settings
+from guidegraph.server.sparql_fast_lane import SparqlFastLane
 from guidegraph.store import GraphStore, open_store
 
 log = logging.getLogger("guidegraph.server")
@@ -60,6 +61,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     http.install(app, settings.gzip_min_bytes)
     # Kept responses cost a little more than the answers in them (headers, gzip); a quarter of
     # the results' budget holds the repeated ones.
+    if settings.fast_lane:
+        app.wsgi_app = SparqlFastLane(app.wsgi_app, store, settings)
     app.wsgi_app = ResponseCache(app.wsgi_app, store, settings.result_cache_bytes // 4)
     if settings.cors:
         # Reads only: no credentials and no Authorization header cross-origin,

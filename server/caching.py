@@ -22,12 +22,18 @@ class Validators:
     modified: float
 
 
-def validators_for(store: GraphStore, representation: str) -> Validators | None:
+def validators_for(store: GraphStore, representation: str, full_path: str | None = None) -> Validators | None:
+    """``full_path``: path and query string of the request (default: Flask's request)."""
     if not store.tracks_version:
         return None
     v = store.version
-    digest = hashlib.sha1(f"{request.full_path}|{representation}".encode()).hexdigest()[:12]
+    digest = hashlib.sha1(f"{request.full_path if full_path is None else full_path}|{representation}".encode()).hexdigest()[:12]
     return Validators(f'"{v.token}-{v.counter}-{digest}"', v.modified)
+
+
+def validator_headers(validators: Validators) -> list[tuple[str, str]]:
+    return [("ETag", validators.etag), ("Last-Modified", http_date(validators.modified)),
+            ("Cache-Control", "no-cache")]  # cache, but revalidate
 
 
 def not_modified(validators: Validators | None) -> bool:
@@ -45,9 +51,8 @@ def not_modified(validators: Validators | None) -> bool:
 
 def with_validators(response: Response, validators: Validators | None) -> Response:
     if validators is not None:
-        response.headers["ETag"] = validators.etag
-        response.headers["Last-Modified"] = http_date(validators.modified)
-        response.headers["Cache-Control"] = "no-cache"  # cache, but revalidate
+        for name, value in validator_headers(validators):
+            response.headers[name] = value
     return response
 
 
@@ -76,5 +81,8 @@ def mark_cache_status(response: Response, *answers) -> None:
     statuses = [a.cache for a in answers if a is not None and a.cache]
     if not statuses:
         return
-    response.headers["Cache-Status"] = (f"{CACHE_NAME}; hit" if all(s == "hit" for s in statuses)
-                                        else f"{CACHE_NAME}; fwd=miss; stored")
+    response.headers["Cache-Status"] = cache_status("hit" if all(s == "hit" for s in statuses) else "miss")
+
+
+def cache_status(cache: str) -> str:
+    return f"{CACHE_NAME}; hit" if cache == "hit" else f"{CACHE_NAME}; fwd=miss; stored"

@@ -43,19 +43,35 @@ def install(app: Flask, gzip_min_bytes: int) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if (
-            _accepts_gzip(request.headers.get("Accept-Encoding"))
+            response.status_code == 200
             and not response.direct_passthrough
-            and response.status_code == 200
             and "Content-Encoding" not in response.headers
         ):
             data = response.get_data()
-            if len(data) >= gzip_min_bytes:
-                response.set_data(gzip.compress(data, compresslevel=5))
+            compressed = compress_if_wanted(data, request.headers.get("Accept-Encoding"), gzip_min_bytes)
+            if compressed is not data:
+                response.set_data(compressed)
                 response.headers["Content-Encoding"] = "gzip"
                 etag = response.headers.get("ETag")
-                if etag and not etag.startswith("W/"):
-                    response.headers["ETag"] = etag[:-1] + '-gz"'
+                if etag:
+                    response.headers["ETag"] = gzip_etag(etag)
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        log.info("%s %s %s %d %.1fms", request.remote_addr, request.method, request.full_path.rstrip("?")[:300], response.status_code, elapsed)
+        log_request(request.remote_addr, request.method, request.full_path.rstrip("?"), response.status_code, elapsed)
         response.headers["Server-Timing"] = f"total;dur={elapsed:.1f}"
         return response
+
+
+def compress_if_wanted(data: bytes, accept_encoding: str | None, min_bytes: int) -> bytes:
+    """``data`` gzip-compressed when the client takes gzip and it is worth it, else ``data`` itself."""
+    if len(data) >= min_bytes and _accepts_gzip(accept_encoding):
+        return gzip.compress(data, compresslevel=5)
+    return data
+
+
+def gzip_etag(etag: str) -> str:
+    """The compressed representation's own (strong) validator."""
+    return etag if etag.startswith("W/") else etag[:-1] + '-gz"'
+
+
+def log_request(remote: str | None, method: str, path: str, status: int, elapsed_ms: float) -> None:
+    log.info("%s %s %s %d %.1fms", remote, method, path[:300], status, elapsed_ms)

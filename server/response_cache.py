@@ -15,13 +15,11 @@ one Flask would give. A request with credentials is never answered from here.
 
 from __future__ import annotations
 
-import logging
 import time
 
-from guidegraph.server.caching import CACHE_NAME
+from guidegraph.server.caching import cache_status
+from guidegraph.server.http import log_request
 from guidegraph.store.versioned_cache import MISSING, VersionedCache
-
-log = logging.getLogger("guidegraph.access")
 
 _KEY_HEADERS = ("HTTP_HOST", "HTTP_ACCEPT", "HTTP_ACCEPT_ENCODING", "HTTP_ACCEPT_LANGUAGE", "HTTP_COOKIE",
                 "HTTP_ORIGIN", "HTTP_ACCESS_CONTROL_REQUEST_METHOD", "wsgi.url_scheme", "SCRIPT_NAME")
@@ -78,12 +76,10 @@ class ResponseCache:
         else:
             status, out = "200 OK", ([] if environ.get("REQUEST_METHOD") == "HEAD" else [body])
         elapsed = (time.perf_counter() - started) * 1000
-        start_response(status, [*headers, ("Cache-Status", f"{CACHE_NAME}; hit"),
+        start_response(status, [*headers, ("Cache-Status", cache_status("hit")),
                                 ("Server-Timing", f"total;dur={elapsed:.2f}")])
-        if log.isEnabledFor(logging.INFO):
-            path = environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
-            log.info("%s %s %s %s %.2fms", environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD"), path[:300],
-                     status[:3], elapsed)
+        path = environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
+        log_request(environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD", ""), path, int(status[:3]), elapsed)
         return out
 
 

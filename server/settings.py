@@ -28,6 +28,7 @@ class Settings:
     union_default_graph: bool = True
     memory: bool = True  # embedded: answer from an in-memory copy of the store (store/memory_mirror.py)
     result_cache_bytes: int = 256 * 1024 * 1024  # query results kept for the dataset version; 0: none
+    fast_lane: bool = True  # plain GET /sparql?query= answered without Flask (server/sparql_fast_lane.py)
     warm_cache: bool = True  # run the canned queries in the background after every change
     endpoint: str | None = None  # remote query endpoint
     update_endpoint: str | None = None

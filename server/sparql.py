@@ -20,6 +20,7 @@ from guidegraph.server.protocol import (
     split_media_type,
 )
 from guidegraph.server.settings import Settings
+from guidegraph.server.sparql_fast_lane import ERROR_KEY
 from guidegraph.store.base import GraphStore, ServiceDisabled
 from guidegraph.store.results import scan_query
 
@@ -34,6 +35,9 @@ def _params(multidict) -> dict[str, list[str]]:
 
 @bp.route(ENDPOINT_PATH, methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 def endpoint():
+    failed = request.environ.pop(ERROR_KEY, None)
+    if failed is not None:
+        raise failed  # the fast lane ran this query and it failed: the error handlers answer
     settings: Settings = current_app.extensions["guidegraph.settings"]
     store: GraphStore = current_app.extensions["guidegraph.store"]
     if len(request.query_string) > settings.max_request_bytes:

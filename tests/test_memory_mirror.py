@@ -121,3 +121,11 @@ def test_answers_come_from_memory_and_files_from_disk(tmp_path):
         assert engine_reply(store, "ping") == "pong"
     with EmbeddedStore(path, memory=False) as disk:
         assert disk.get_graph(f"{EX}g", "turtle") == from_memory_engine
+
+
+def test_clear_leaves_the_same_graphs_in_memory_as_on_disk(tmp_path):
+    with EmbeddedStore(tmp_path / "data", memory=True) as store:
+        store.replace_graph(f"{EX}g", f'<{EX}a> <{EX}p> "1" .\n'.encode())
+        store.update("CLEAR ALL")
+        assert rows(store, "SELECT ?g WHERE { GRAPH ?g { } }") == []
+        assert store.replace_graph(f"{EX}g", f'<{EX}a> <{EX}p> "1" .\n'.encode()) is False  # a new graph again
