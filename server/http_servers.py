@@ -22,6 +22,36 @@ DEFAULT_HTTP_SERVER = "granian"
 IDENT = "guidegraph"
 
 _PR_SET_PDEATHSIG = 1
+# Request line and headers at most (waitress's default too); above it granian answers 431.
+HEADER_LIMIT = 256 * 1024
+
+
+class DrainRefusedBodies:
+    """granian streams a body to the app; when the app refuses one as too large without reading
+    it, the rest is read and dropped here (up to ``limit`` bytes), so a client still sending
+    gets the 413 instead of a broken connection."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ, start_response):
+        refused = []
+
+        def watch(status, headers, exc_info=None):
+            if status.startswith("413"):
+                refused.append(True)
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, watch)
+        if refused:
+            stream, left = environ.get("wsgi.input"), self.limit
+            while stream is not None and left > 0:
+                chunk = stream.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        return body
 
 
 def serve_waitress(app: Flask, host: str, port: int, threads: int, body_limit: int) -> None:
@@ -33,11 +63,12 @@ def serve_waitress(app: Flask, host: str, port: int, threads: int, body_limit: i
 
 
 def serve_granian(make_app: Callable[[], Flask], close_app: Callable[[Flask], None], host: str, port: int,
-                  threads: int) -> None:
+                  threads: int, drain_limit: int) -> None:
     """Run ``make_app()`` in granian's worker process; the app (and the store it opens) lives there,
     and ``close_app`` runs there when the worker stops."""
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
 
     def load_in_worker():
         _die_with_parent()
@@ -47,10 +78,11 @@ def serve_granian(make_app: Callable[[], Flask], close_app: Callable[[Flask], No
 
         # The worker leaves through multiprocessing, which runs its finalizers but not atexit.
         multiprocessing.util.Finalize(app, close_app, args=(app,), exitpriority=10)
-        return app
+        return DrainRefusedBodies(app, drain_limit)
 
     server = Granian(IDENT, address=host, port=port, interface=Interfaces.WSGI, workers=1,
-                     blocking_threads=threads, log_enabled=False, log_access=False, respawn_failed_workers=False)
+                     blocking_threads=threads, log_enabled=False, log_access=False, respawn_failed_workers=False,
+                     http1_settings=HTTP1Settings(max_buffer_size=HEADER_LIMIT))
     server.serve(target_loader=load_in_worker, wrap_loader=False)
 
 

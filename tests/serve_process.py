@@ -60,6 +60,15 @@ def children(pid: int) -> list[int]:
     return pids
 
 
+def descendants(pid: int) -> list[int]:
+    """Children, their children, and so on, nearest first."""
+    found, frontier = [], [pid]
+    while frontier:
+        frontier = [c for p in frontier for c in children(p)]
+        found += frontier
+    return found
+
+
 def rss_bytes(pid: int) -> int:
     """Resident memory of ``pid`` (0 once it is gone)."""
     try:
@@ -115,8 +124,9 @@ class ServeProcess:
             time.sleep(0.05)
 
     def engine_pid(self) -> int | None:
-        """The query engine child (not the validation jobs the server also starts)."""
-        for pid in children(self.proc.pid) if self.proc else []:
+        """The query engine (not the validation jobs the server also starts): a child of the
+        server process, or of its granian worker."""
+        for pid in descendants(self.proc.pid) if self.proc else []:
             try:
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
@@ -126,9 +136,10 @@ class ServeProcess:
         return None
 
     def rss(self) -> tuple[int, int]:
-        """(server RSS, engine RSS) in bytes."""
+        """(server RSS, engine RSS) in bytes; the server's is its own and its HTTP worker's."""
         engine = self.engine_pid()
-        return rss_bytes(self.proc.pid), rss_bytes(engine) if engine else 0
+        server = [self.proc.pid] + [p for p in children(self.proc.pid) if p != engine]
+        return sum(rss_bytes(p) for p in server), rss_bytes(engine) if engine else 0
 
     def kill_all(self) -> None:
         """SIGKILL server and engine at once (the whole process group)."""

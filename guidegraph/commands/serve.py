@@ -101,6 +101,7 @@ def open_served_store(config: dict, host: str = "127.0.0.1", port: int = 8000):
 def run(args: argparse.Namespace) -> int:
     from guidegraph.server import http_servers
     from guidegraph.server.app import close_app, create_app
+    from guidegraph.server.settings import Settings
     from guidegraph.server.upload_guard import server_body_limit
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -116,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
             _announce(log, app, args)
             return app
 
-        http_servers.serve_granian(make_app, close_app, args.host, args.port, args.threads)
+        drain_limit = server_body_limit(Settings.from_mapping(config))
+        http_servers.serve_granian(make_app, close_app, args.host, args.port, args.threads, drain_limit)
         return 0
     store = open_served_store(config, args.host, args.port)
     try:

@@ -22,6 +22,7 @@ holds what the disk holds.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import time
@@ -37,6 +38,8 @@ STAMP_FILE = "memory-snapshot.stamp"
 # Writes come in bursts (a guide replaced, then its links derived again): the snapshot is
 # written once the store has been quiet this long.
 SNAPSHOT_QUIET_SECONDS = 2.0
+# After CLEAR the on-disk store forgets an emptied graph and the in-memory one keeps it.
+_EMPTIES_GRAPHS = re.compile(r"\bCLEAR\b", re.IGNORECASE)
 
 def invalidate_snapshot(data_dir: str | Path) -> None:
     """Call before writing to the on-disk store by any other way than the engine."""
@@ -119,10 +122,14 @@ class MirroredStore:
                 return True
             tmp = self.dir / f".{SNAPSHOT_FILE}.{os.getpid()}.tmp"
             try:
-                with open(tmp, "wb") as out:
-                    self.memory.dump(out, ox.RdfFormat.N_QUADS)
-                    out.flush()
-                    os.fsync(out.fileno())
+                # To a path, not a Python file: pyoxigraph then writes without holding the GIL,
+                # so the engine's other threads go on meanwhile.
+                self.memory.dump(str(tmp), ox.RdfFormat.N_QUADS)
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
                 os.replace(tmp, self.dir / SNAPSHOT_FILE)
                 with open(self.dir / STAMP_FILE, "w", encoding="utf-8") as stamp:
                     stamp.write(f"{len(self.memory)} quads\n")
@@ -143,11 +150,14 @@ class MirroredStore:
     def query(self, sparql: str, **kwargs):
         return self.memory.query(sparql, **kwargs)
 
+    # Which named graphs exist is the disk's answer: the two kinds of store disagree on whether
+    # CLEAR leaves an emptied graph in existence (the in-memory one keeps it), and the Graph
+    # Store Protocol's 201-or-204 must not change with a restart.
     def named_graphs(self):
-        return self.memory.named_graphs()
+        return self.disk.named_graphs()
 
     def contains_named_graph(self, graph) -> bool:
-        return self.memory.contains_named_graph(graph)
+        return self.disk.contains_named_graph(graph)
 
     # Files and graphs are written from the disk, in its order: the memory copy lists quads in
     # an order of its own that a restart can change, and a dump's bytes (and checksum in the
@@ -171,11 +181,19 @@ class MirroredStore:
             if repeats_identically(sparql):
                 try:
                     self.memory.update(sparql, base_iri=base_iri)
+                    if _EMPTIES_GRAPHS.search(sparql):
+                        self._forget_graphs_the_disk_forgot()
                 except Exception:  # noqa: BLE001 - the disk has the write; the copy must follow it
                     self._reread()
             else:
                 self._reread()
         self._changed.set()
+
+    def _forget_graphs_the_disk_forgot(self) -> None:
+        on_disk = set(self.disk.named_graphs())
+        for graph in list(self.memory.named_graphs()):
+            if graph not in on_disk:
+                self.memory.remove_graph(graph)
 
     def bulk_load(self, *, input: bytes, format) -> None:  # noqa: A002 - pyoxigraph's own keyword
         with self._write_lock:
