@@ -43,6 +43,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guidegraph.store.remote_dialects import VIRTUOSO_DEFAULT_GRAPH
+
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"
 DBA_PASSWORD = "dba"  # the server listens on 127.0.0.1 only and lives for one run
@@ -208,7 +210,7 @@ class VirtuosoServer:
             raise VirtuosoError(f"isql failed ({result.returncode}): {output.strip()[-1500:]}")
         return output
 
-    def bulk_load(self, path: str | os.PathLike, graph: str = "urn:guidegraph:default") -> float:
+    def bulk_load(self, path: str | os.PathLike, graph: str = VIRTUOSO_DEFAULT_GRAPH) -> float:
         """Load an RDF file with Virtuoso's bulk loader; returns the seconds it took.
 
         N-Quads keep their graph names; triples of N-Triples/Turtle (and quads

@@ -1,0 +1,172 @@
+"""What the remote store does differently for a given SPARQL server.
+
+A dialect is a handful of facts about a server, each used in one place of
+guidegraph/store/remote.py; no other module asks which server it talks to.
+``standard`` is a SPARQL 1.1 server that follows the Protocol (Oxigraph,
+Fuseki, GraphDB, QLever for reads). ``virtuoso`` is OpenLink Virtuoso 7, which
+differs in these ways (docs/remote-engines.md has the table):
+
+- a direct POST of ``application/sparql-query`` is never answered (7.2.5), so
+  queries go as forms;
+- its TSV is not SPARQL 1.1 TSV (quoted strings for IRIs, a quoted header), so
+  TSV is made here from its XML results;
+- its JSON uses the old ``"typed-literal"`` term type; it is renamed ``"literal"``;
+- given ``Accept`` with both results and RDF types it may serialise a SELECT as
+  RDF, so only the types of the query's own form are offered;
+- the store holds its own graphs (quad-map metadata, the service description,
+  LDP terms): they are kept out of the default graph and of GRAPH ?g by
+  ``define input:*-exclude`` pragmas and out of the listed graphs;
+- a protocol dataset (``default-graph-uri``) is added to the query's FROM
+  clauses instead of replacing them (SPARQL 1.1 Protocol §2.1.4), so the
+  clauses are blanked out once they have been turned into protocol parameters;
+- there is no plain default graph to write to: guidegraph's default graph is
+  kept in the named graph ``VIRTUOSO_DEFAULT_GRAPH`` (hidden from GRAPH ?g and
+  from the listed graphs, part of the union default graph like any other), and
+  an update's triples without GRAPH go there (``define input:default-graph-uri``);
+- ``INSERT DATA`` refuses blank nodes, so data goes in as ``INSERT {…} WHERE {}``;
+- its Graph Store endpoint wants a graph name (no ``?default``) and no N-Quads;
+- row caps and time limits are protocol parameters (``maxrows``, ``timeout`` in
+  ms); a query stopped by its time limit comes back as a *partial* 200 answer
+  marked ``X-SQL-State: S1TAT``, which is turned into a timeout here;
+- ``/sparql-auth`` and ``/sparql-graph-crud-auth`` take HTTP digest authentication;
+- an empty default graph (a query with FROM NAMED alone) cannot be asked for:
+  the protocol names a graph that holds nothing instead;
+- its errors are ``Virtuoso <state> Error <code>: <text>`` followed by the query,
+  and a syntax error names the line only: the position (line and column) comes
+  from our own SPARQL parser when it rejects the query too.
+
+``detect`` names the dialect from a response's ``Server`` header; the setting
+``remote_dialect`` ("auto", the default, "standard" or "virtuoso") overrides it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from guidegraph.errors import UsageError
+
+# Graphs a fresh Virtuoso 7 database holds before anything is loaded.
+VIRTUOSO_OWN_GRAPHS = (
+    "http://www.openlinksw.com/schemas/virtrdf#",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/sparql",
+)
+
+# Where guidegraph keeps "the default graph" on a server that has none of its own.
+VIRTUOSO_DEFAULT_GRAPH = "urn:x-guidegraph:default-graph"
+
+_VIRTUOSO_ERROR = re.compile(r"Virtuoso \w+ Error (\w+): *(.*)")
+
+
+@dataclass(frozen=True)
+class RemoteDialect:
+    name: str
+    http_auth: str = "basic"  # "basic": credentials sent up front; "digest": answer the server's challenge
+    post_query_directly: bool = True  # POST application/sparql-query, else a form
+    sparql_tsv: bool = True  # answers text/tab-separated-values as SPARQL 1.1 TSV
+    json_typed_literal: bool = False  # writes the old "typed-literal" term type in JSON results
+    accept_by_form: bool = False  # offer only the media types of the query's form
+    own_graphs: tuple[str, ...] = ()  # graphs of the server itself, not of the data
+    blank_nodes_in_insert_data: bool = True
+    protocol_dataset_replaces_clauses: bool = True
+    empty_graph: str | None = None  # a graph name holding nothing, to say "no default graph" (FROM NAMED alone)
+    syntax_error_columns: bool = True  # its syntax errors give line and column
+    default_graph: str | None = None  # named graph standing in for the default graph; None: the server's own
+    gsp_nquads: bool = True  # the Graph Store endpoint takes a POST of N-Quads for the whole dataset
+    row_cap_parameter: str | None = None  # protocol parameter capping the rows on the server
+    timeout_parameter_ms: str | None = None  # protocol parameter with the time limit in milliseconds
+    partial_answer_header: tuple[str, str] | None = None  # (header, value) marking an answer cut by its time limit
+    timeout_error_codes: tuple[str, ...] = ()  # error codes in an error body that mean "time limit"
+    _pragmas: str = field(default="", repr=False)
+    _update_pragmas: str = field(default="", repr=False)
+
+    def query_text(self, sparql: str) -> str:
+        """The query as sent: the server's own graphs kept out of its dataset.
+
+        The pragmas go on the query's first line, so the line numbers of
+        syntax errors stay those of the caller's text."""
+        return self._pragmas + sparql if self._pragmas else sparql
+
+    def update_text(self, sparql: str) -> str:
+        """The update as sent: triples without GRAPH go to the stand-in default graph."""
+        return self._update_pragmas + sparql if self._update_pragmas else sparql
+
+    def hides(self, graph: str) -> bool:
+        """Whether a named graph is the server's own or the stand-in default graph."""
+        return graph in self.own_graphs or graph == self.default_graph
+
+    def is_partial(self, headers: Mapping[str, str]) -> bool:
+        if self.partial_answer_header is None:
+            return False
+        name, value = self.partial_answer_header
+        return (headers.get(name) or "").strip().upper() == value
+
+    def is_timeout_error(self, text: str) -> bool:
+        return any(code in text for code in self.timeout_error_codes)
+
+    def error_text(self, body: str) -> str:
+        """The server's error without the echo of the request."""
+        if self.name == "virtuoso":
+            for line in body.splitlines():
+                match = _VIRTUOSO_ERROR.search(line)
+                if match:
+                    return f"{match.group(1)}: {match.group(2).strip()}"
+            return body.split("\n\nSPARQL query:", 1)[0].strip()
+        return body
+
+
+def _virtuoso() -> RemoteDialect:
+    pragmas = "".join(f"define input:default-graph-exclude <{g}> " for g in VIRTUOSO_OWN_GRAPHS) + "".join(
+        f"define input:named-graph-exclude <{g}> " for g in (*VIRTUOSO_OWN_GRAPHS, VIRTUOSO_DEFAULT_GRAPH)
+    )
+    return RemoteDialect(
+        name="virtuoso",
+        http_auth="digest",
+        post_query_directly=False,
+        sparql_tsv=False,
+        json_typed_literal=True,
+        accept_by_form=True,
+        own_graphs=VIRTUOSO_OWN_GRAPHS,
+        blank_nodes_in_insert_data=False,
+        protocol_dataset_replaces_clauses=False,
+        empty_graph="urn:x-guidegraph:no-graph",
+        syntax_error_columns=False,
+        default_graph=VIRTUOSO_DEFAULT_GRAPH,
+        gsp_nquads=False,
+        row_cap_parameter="maxrows",
+        timeout_parameter_ms="timeout",
+        partial_answer_header=("X-SQL-State", "S1TAT"),
+        timeout_error_codes=("S1TAT",),
+        _pragmas=pragmas,
+        _update_pragmas=f"define input:default-graph-uri <{VIRTUOSO_DEFAULT_GRAPH}> ",
+    )
+
+
+DIALECTS: dict[str, RemoteDialect] = {
+    "standard": RemoteDialect("standard"),
+    "virtuoso": _virtuoso(),
+}
+CHOICES = ("auto", *DIALECTS)
+
+
+def dialect_named(name: str) -> RemoteDialect:
+    try:
+        return DIALECTS[name]
+    except KeyError:
+        raise UsageError(f"unknown remote dialect {name!r}; choose one of {', '.join(CHOICES)}") from None
+
+
+def detect(server_header: str | None) -> RemoteDialect:
+    """The dialect of the server that sent this ``Server`` header."""
+    if server_header and server_header.strip().lower().startswith("virtuoso"):
+        return DIALECTS["virtuoso"]
+    return DIALECTS["standard"]
+
+
+def check_choice(name: str | None) -> str:
+    name = name or "auto"
+    if name != "auto":
+        dialect_named(name)
+    return name
