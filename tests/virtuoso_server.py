@@ -22,7 +22,8 @@ go there and ``directory / "load"`` is the one directory the bulk loader may rea
 Writes: the user ``USER`` (password ``PASSWORD``) has the SPARQL_UPDATE role and
 write permission on every graph; it is used by guidegraph through the ``-auth``
 endpoints with HTTP digest authentication. The anonymous ``SPARQL`` user stays
-read-only, as on a real deployment.
+read-only, as on a real deployment, and Virtuoso's own graphs are private
+(``OWN_GRAPHS`` in the PrivateGraphs group), so readers see only the data.
 
 Sizing: ``memory_mb`` sets the page buffers (NumberOfBuffers, MaxDirtyBuffers) by
 OpenLink's rule of thumb (about two thirds of the memory in 8 KB pages); the
@@ -128,13 +129,21 @@ MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime = 0
 """
 
-# Run once on a fresh database: a writing user for the -auth endpoints, bulk-load
-# bookkeeping visible to the loader, and nothing else opened up.
+# Virtuoso's own graphs (quad-map metadata, service description, LDP terms) sit
+# in the union default graph of every reader unless made private.
+PRIVATE_GRAPHS = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
+OWN_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#", "http://localuriqaserver/sparql")
+
+# Run once on a fresh database: a writing user for the -auth endpoints; anonymous
+# readers may read the data and nothing of Virtuoso's own.
 SETUP_SQL = f"""
 DB.DBA.USER_CREATE ('{USER}', '{PASSWORD}');
 GRANT SPARQL_UPDATE TO "{USER}";
 DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('{USER}', 15);
 DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1);
+DB.DBA.RDF_GRAPH_GROUP_CREATE ('{PRIVATE_GRAPHS}', 1);
+""" + "".join(f"DB.DBA.RDF_GRAPH_GROUP_INS ('{PRIVATE_GRAPHS}', '{g}');\n" for g in OWN_GRAPHS) + """
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0, 1);
 """
 
 

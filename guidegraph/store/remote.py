@@ -98,7 +98,7 @@ class RemoteStore(GraphStore):
     def _send_query(self, sparql: str, accept: str, params: list[tuple[str, str]], timeout: float | None):
         """POST a query; the response (body unread) and its media type."""
         d = self.dialect
-        text = d.query_text(sparql)
+        text = sparql
         params = list(params)
         if timeout and d.timeout_parameter_ms:
             params.append((d.timeout_parameter_ms, str(max(1, int(timeout * 1000)))))
@@ -163,7 +163,8 @@ class RemoteStore(GraphStore):
         # What to ask for: the wanted format if the server writes it to the
         # standard, else its XML (made into the wanted format here). Capped
         # results from a server with SPARQL 1.1 TSV come as TSV, read only up to the cap.
-        asked = results if (d.sparql_tsv or results is not TSV) else XML
+        own = {"tsv": d.sparql_tsv, "csv": d.sparql_csv}.get(results.name, True)
+        asked = results if own else XML
         if max_rows is not None and d.sparql_tsv:
             wanted = f"{TSV.media_type}, {asked.media_type};q=0.9"
         else:

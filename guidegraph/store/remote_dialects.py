@@ -8,21 +8,24 @@ differs in these ways (docs/remote-engines.md has the table):
 
 - a direct POST of ``application/sparql-query`` is never answered (7.2.5), so
   queries go as forms;
-- its TSV is not SPARQL 1.1 TSV (quoted strings for IRIs, a quoted header), so
-  TSV is made here from its XML results;
+- its TSV is not SPARQL 1.1 TSV (quoted strings for IRIs, a quoted header) and
+  its CSV quotes every field, so both are made here from its XML results;
 - its JSON uses the old ``"typed-literal"`` term type; it is renamed ``"literal"``;
 - given ``Accept`` with both results and RDF types it may serialise a SELECT as
   RDF, so only the types of the query's own form are offered;
 - the store holds its own graphs (quad-map metadata, the service description,
-  LDP terms): they are kept out of the default graph and of GRAPH ?g by
-  ``define input:*-exclude`` pragmas and out of the listed graphs;
+  LDP terms), which readers see unless the administrator makes them private
+  (docs/remote-engines.md); they are never listed as graphs of the data.
+  (The ``define input:*-graph-exclude`` pragmas would hide them per query, but
+  in 7.2.5 they make every ``GRAPH <iri>`` pattern match nothing.);
 - a protocol dataset (``default-graph-uri``) is added to the query's FROM
   clauses instead of replacing them (SPARQL 1.1 Protocol §2.1.4), so the
   clauses are blanked out once they have been turned into protocol parameters;
 - there is no plain default graph to write to: guidegraph's default graph is
-  kept in the named graph ``VIRTUOSO_DEFAULT_GRAPH`` (hidden from GRAPH ?g and
-  from the listed graphs, part of the union default graph like any other), and
-  an update's triples without GRAPH go there (``define input:default-graph-uri``);
+  kept in the named graph ``VIRTUOSO_DEFAULT_GRAPH`` (not listed among the
+  graphs, part of the union default graph like any other, but seen by GRAPH ?g),
+  and a data-only update's triples without GRAPH go there (``define
+  input:default-graph-uri``, which also empties the named graphs of a WHERE);
 - ``INSERT DATA`` refuses blank nodes, so data goes in as ``INSERT {…} WHERE {}``;
 - its Graph Store endpoint wants a graph name (no ``?default``) and no N-Quads;
 - row caps and time limits are protocol parameters (``maxrows``, ``timeout`` in
@@ -46,6 +49,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from guidegraph.errors import UsageError
+from guidegraph.store.results import KEYWORD_EDGE_AFTER, KEYWORD_EDGE_BEFORE, mask_opaque
 
 # Graphs a fresh Virtuoso 7 database holds before anything is loaded.
 VIRTUOSO_OWN_GRAPHS = (
@@ -57,6 +61,7 @@ VIRTUOSO_OWN_GRAPHS = (
 # Where guidegraph keeps "the default graph" on a server that has none of its own.
 VIRTUOSO_DEFAULT_GRAPH = "urn:x-guidegraph:default-graph"
 
+_WHERE = re.compile(KEYWORD_EDGE_BEFORE + r"WHERE" + KEYWORD_EDGE_AFTER, re.IGNORECASE)
 _VIRTUOSO_ERROR = re.compile(r"Virtuoso \w+ Error (\w+): *(.*)")
 
 
@@ -66,6 +71,7 @@ class RemoteDialect:
     http_auth: str = "basic"  # "basic": credentials sent up front; "digest": answer the server's challenge
     post_query_directly: bool = True  # POST application/sparql-query, else a form
     sparql_tsv: bool = True  # answers text/tab-separated-values as SPARQL 1.1 TSV
+    sparql_csv: bool = True  # answers text/csv as SPARQL 1.1 CSV (quotes only where needed)
     json_typed_literal: bool = False  # writes the old "typed-literal" term type in JSON results
     accept_by_form: bool = False  # offer only the media types of the query's form
     own_graphs: tuple[str, ...] = ()  # graphs of the server itself, not of the data
@@ -79,19 +85,19 @@ class RemoteDialect:
     timeout_parameter_ms: str | None = None  # protocol parameter with the time limit in milliseconds
     partial_answer_header: tuple[str, str] | None = None  # (header, value) marking an answer cut by its time limit
     timeout_error_codes: tuple[str, ...] = ()  # error codes in an error body that mean "time limit"
-    _pragmas: str = field(default="", repr=False)
     _update_pragmas: str = field(default="", repr=False)
 
-    def query_text(self, sparql: str) -> str:
-        """The query as sent: the server's own graphs kept out of its dataset.
-
-        The pragmas go on the query's first line, so the line numbers of
-        syntax errors stay those of the caller's text."""
-        return self._pragmas + sparql if self._pragmas else sparql
-
     def update_text(self, sparql: str) -> str:
-        """The update as sent: triples without GRAPH go to the stand-in default graph."""
-        return self._update_pragmas + sparql if self._update_pragmas else sparql
+        """The update as sent: in data-only updates (no WHERE), triples without
+        GRAPH go to the stand-in default graph.
+
+        Virtuoso reads the pragma as FROM, which leaves no named graphs to
+        match, so an update with a WHERE clause goes unchanged (and one writing
+        the default graph from a pattern is refused by the server). The pragma
+        goes on the first line, so line numbers of syntax errors stay right."""
+        if not self._update_pragmas or _WHERE.search(mask_opaque(sparql)):
+            return sparql
+        return self._update_pragmas + sparql
 
     def hides(self, graph: str) -> bool:
         """Whether a named graph is the server's own or the stand-in default graph."""
@@ -118,14 +124,12 @@ class RemoteDialect:
 
 
 def _virtuoso() -> RemoteDialect:
-    pragmas = "".join(f"define input:default-graph-exclude <{g}> " for g in VIRTUOSO_OWN_GRAPHS) + "".join(
-        f"define input:named-graph-exclude <{g}> " for g in (*VIRTUOSO_OWN_GRAPHS, VIRTUOSO_DEFAULT_GRAPH)
-    )
     return RemoteDialect(
         name="virtuoso",
         http_auth="digest",
         post_query_directly=False,
         sparql_tsv=False,
+        sparql_csv=False,
         json_typed_literal=True,
         accept_by_form=True,
         own_graphs=VIRTUOSO_OWN_GRAPHS,
@@ -139,7 +143,6 @@ def _virtuoso() -> RemoteDialect:
         timeout_parameter_ms="timeout",
         partial_answer_header=("X-SQL-State", "S1TAT"),
         timeout_error_codes=("S1TAT",),
-        _pragmas=pragmas,
         _update_pragmas=f"define input:default-graph-uri <{VIRTUOSO_DEFAULT_GRAPH}> ",
     )
 
