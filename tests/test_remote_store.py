@@ -1,4 +1,4 @@
-"""The remote store against a real Oxigraph server on loopback."""
+"""The remote store against real servers on loopback: Oxigraph server and Virtuoso 7."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from guidegraph.store.results import result_format_by_name
 EX = "http://example.org/"
 
 
-@pytest.fixture(scope="module")
-def remote(oxigraph_scratch_server):
-    store = open_store({
-        "store": "remote",
-        "endpoint": oxigraph_scratch_server + "/query",
-        "update_endpoint": oxigraph_scratch_server + "/update",
-        "gsp_endpoint": oxigraph_scratch_server + "/store",
-    })
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def remote(request):
+    if request.param == "oxigraph":
+        url = request.getfixturevalue("oxigraph_scratch_server")
+        config = {"store": "remote", "endpoint": url + "/query", "update_endpoint": url + "/update", "gsp_endpoint": url + "/store"}
+    else:
+        config = request.getfixturevalue("virtuoso_scratch_config")
+    store = open_store(config)
     yield store
     store.close()
 

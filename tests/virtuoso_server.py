@@ -25,6 +25,9 @@ endpoints with HTTP digest authentication. The anonymous ``SPARQL`` user stays
 read-only, as on a real deployment, and Virtuoso's own graphs are private
 (``OWN_GRAPHS`` in the PrivateGraphs group), so readers see only the data.
 
+Isolation: ``DefaultIsolation = 4`` (repeatable read), without which readers
+see a SPARQL update half done.
+
 Sizing: ``memory_mb`` sets the page buffers (NumberOfBuffers, MaxDirtyBuffers) by
 OpenLink's rule of thumb (about two thirds of the memory in 8 KB pages); the
 SPARQL section allows results of any size and no server-side time limit
@@ -80,6 +83,7 @@ MaxClientConnections = 32
 CheckpointInterval = 60
 O_DIRECT = 0
 CaseMode = 2
+DefaultIsolation = 4
 MaxStaticCursorRows = 5000
 AllowOSCalls = 0
 DirsAllowed = ., {dir}, {load_dir}

@@ -29,7 +29,7 @@ from guidegraph.store.base import (
     check_iri,
 )
 from guidegraph.store.dataset_clause import has_dataset_clause, query_dataset, without_dataset_clauses
-from guidegraph.store.graph_output import reserialize_ntriples, serialize_quads
+from guidegraph.store.graph_output import reserialize_ntriples, serialize_quads, serialize_triples
 from guidegraph.store.remote_dialects import RemoteDialect, check_choice, detect, dialect_named
 from guidegraph.store.remote_http import USER_AGENT, RemoteHttp, RemoteHttpError, with_parameters
 from guidegraph.store.results import (
@@ -158,7 +158,8 @@ class RemoteStore(GraphStore):
             if dataset.named_graphs == () or (dataset.named_graphs is None and dataset.default_graphs):
                 params.append(("named-graph-uri", d.empty_graph))
         returns_graph = form in ("construct", "describe")
-        if max_rows is not None and d.row_cap_parameter and not returns_graph:
+        capped_there = max_rows is not None and d.row_cap_parameter is not None and not returns_graph
+        if capped_there:
             params.append((d.row_cap_parameter, str(max_rows + 1)))  # one past the cap tells it was cut
         # What to ask for: the wanted format if the server writes it to the
         # standard, else its XML (made into the wanted format here). Capped
@@ -182,25 +183,38 @@ class RemoteStore(GraphStore):
             raise QuerySyntaxError(_with_position(str(exc), sparql, base_iri)) from None
         if media_type == TSV.media_type and max_rows is not None and d.sparql_tsv:
             return self._capped(response, timeout, max_rows, results)
+        reached_cap = capped_there and d.row_cap_header is not None and response.headers.get(d.row_cap_header) is not None
         body = self._read(response, timeout)
         if media_type == NTRIPLES:
-            return QueryAnswer(reserialize_ntriples(body, rdf), rdf.media_type)
+            return QueryAnswer(self._ntriples_as(body, rdf), rdf.media_type)
         if d.json_typed_literal and media_type == JSON.media_type:
             # Inside a JSON string these quotes would be escaped: only term types match.
             body = body.replace(b'"type": "typed-literal"', b'"type": "literal"')
         fmt = next((f for f in RESULT_FORMATS if f.media_type == media_type), None)
         if fmt is None:
             return QueryAnswer(body, media_type or rdf.media_type)
-        if fmt is not results and fmt is asked:
-            body = pyoxigraph.parse_query_results(body, format=fmt.oxigraph).serialize(format=results.oxigraph)
-            fmt, media_type = results, results.media_type
-        if max_rows is None or b'"boolean"' in body[:200] or b"<boolean>" in body:
+        boolean = b'"boolean"' in body[:200] or b"<boolean>" in body
+        made_here = fmt is asked and fmt is not results  # the server's XML, to be written as the wanted format
+        if max_rows is None or boolean or (capped_there and d.row_cap_header and not reached_cap):
+            # Nothing to cut (a server that reports reaching the cap did not reach it).
+            if made_here:
+                body = pyoxigraph.parse_query_results(body, format=fmt.oxigraph).serialize(format=results.oxigraph)
+                return QueryAnswer(body, results.media_type)
             return QueryAnswer(body, media_type)
+        if made_here:
+            cut, truncated = tsv_as(exact_tsv(body, fmt), max_rows, results)
+            return QueryAnswer(cut, results.media_type, None, truncated)
         # A server that would not send TSV: cut its whole answer.
-        if count_rows_upper_bound(body, fmt) <= max_rows or fmt.name == "csv":
+        if (count_rows_upper_bound(body, fmt) <= max_rows and not reached_cap) or fmt.name == "csv":
             return QueryAnswer(body, media_type)  # CSV is lossy and cannot be cut exactly; see docs/endpoint.md
         cut, truncated = tsv_as(exact_tsv(body, fmt), max_rows, fmt)
         return QueryAnswer(cut, media_type, None, truncated)
+
+    def _ntriples_as(self, ntriples: bytes, rdf) -> bytes:
+        if rdf.name == "ntriples" and self.dialect.ntriples_ascii:
+            # Written again so that text is UTF-8, not \u escapes.
+            return serialize_triples(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES), rdf)
+        return reserialize_ntriples(ntriples, rdf)
 
     def _capped(self, response, timeout: float | None, max_rows: int, fmt) -> QueryAnswer:
         """Read a TSV answer only up to the first row past the cap, then hang up."""
@@ -245,10 +259,9 @@ class RemoteStore(GraphStore):
         response, _ = self._send_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {where}", NTRIPLES, [], None)
         return self._graph_as(graph, self._read(response, None), rdf)
 
-    @staticmethod
-    def _graph_as(graph: str | None, ntriples: bytes, rdf) -> bytes:
+    def _graph_as(self, graph: str | None, ntriples: bytes, rdf) -> bytes:
         if not rdf.datasets or rdf.name == "jsonld":
-            return reserialize_ntriples(ntriples, rdf)
+            return self._ntriples_as(ntriples, rdf)
         name = pyoxigraph.DefaultGraph() if graph is None else pyoxigraph.NamedNode(graph)
         quads = (pyoxigraph.Quad(t.subject, t.predicate, t.object, name)
                  for t in pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
@@ -286,15 +299,28 @@ class RemoteStore(GraphStore):
     def _insert(self, graphs: dict[str | None, bytes]) -> str:
         """One update adding N-Triples to each graph (None: the default graph)."""
         d = self.dialect
-        blocks = []
-        for graph, ntriples in graphs.items():
-            body = ntriples.decode("utf-8")
-            name = self._graph_name(graph)
-            blocks.append(body if name is None else f"GRAPH <{name}> {{ {body} }}")
-        if d.blank_nodes_in_insert_data:
+        if d.blank_nodes_in_insert_data and d.insert_data_triples is None:
+            blocks = [self._block(graph, ntriples.decode("utf-8")) for graph, ntriples in graphs.items()]
             return f"INSERT DATA {{ {' '.join(blocks)} }}"
-        # Blank nodes in a template are fresh per request, as in INSERT DATA.
-        return f"INSERT {{ {' '.join(blocks)} }} WHERE {{ }}"
+        # Triples with blank nodes go in one template, whose labels are fresh per
+        # request and shared by all its graphs, as in INSERT DATA; the others in
+        # INSERT DATA operations small enough for the server's parser.
+        operations, templated = [], []
+        step = d.insert_data_triples or 1 << 62
+        for graph, ntriples in graphs.items():
+            lines = ntriples.decode("utf-8").splitlines()
+            plain = [line for line in lines if d.blank_nodes_in_insert_data or "_:" not in line]
+            if len(plain) != len(lines):
+                templated.append(self._block(graph, "\n".join(line for line in lines if "_:" in line)))
+            for at in range(0, len(plain), step):
+                operations.append(f"INSERT DATA {{ {self._block(graph, chr(10).join(plain[at:at + step]))} }}")
+        if templated:
+            operations.append(f"INSERT {{ {' '.join(templated)} }} WHERE {{ }}")
+        return " ;\n".join(operations) or "INSERT DATA { }"
+
+    def _block(self, graph: str | None, body: str) -> str:
+        name = self._graph_name(graph)
+        return body if name is None else f"GRAPH <{name}> {{ {body} }}"
 
     def _drop(self, graph: str | None) -> str:
         name = self._graph_name(graph)

@@ -11,6 +11,8 @@ differs in these ways (docs/remote-engines.md has the table):
 - its TSV is not SPARQL 1.1 TSV (quoted strings for IRIs, a quoted header) and
   its CSV quotes every field, so both are made here from its XML results;
 - its JSON uses the old ``"typed-literal"`` term type; it is renamed ``"literal"``;
+- its N-Triples escape every non-ASCII character (``\\u4E09``): they are written
+  again so that Chinese text stays readable;
 - given ``Accept`` with both results and RDF types it may serialise a SELECT as
   RDF, so only the types of the query's own form are offered;
 - the store holds its own graphs (quad-map metadata, the service description,
@@ -26,10 +28,17 @@ differs in these ways (docs/remote-engines.md has the table):
   graphs, part of the union default graph like any other, but seen by GRAPH ?g),
   and a data-only update's triples without GRAPH go there (``define
   input:default-graph-uri``, which also empties the named graphs of a WHERE);
-- ``INSERT DATA`` refuses blank nodes, so data goes in as ``INSERT {…} WHERE {}``;
+- ``INSERT DATA`` refuses blank nodes, so triples with blank nodes go in as one
+  ``INSERT {…} WHERE {}`` (slow: about 250 triples/s); its SPARQL parser runs out
+  of memory on a few thousand triples in one operation, so data goes in as
+  INSERT DATA operations of 1000 triples, all in one request;
+- one update request is all-or-nothing for readers only when the server runs
+  with ``DefaultIsolation = 4`` (repeatable read) in virtuoso.ini: by default
+  readers see a replaced graph half written. Its Graph Store PUT is two
+  transactions (readers see the graph empty), so guidegraph never writes through it;
 - its Graph Store endpoint wants a graph name (no ``?default``) and no N-Quads;
 - row caps and time limits are protocol parameters (``maxrows``, ``timeout`` in
-  ms); a query stopped by its time limit comes back as a *partial* 200 answer
+  ms); an answer that reached its ``maxrows`` carries ``X-SPARQL-MaxRows``; a query stopped by its time limit comes back as a *partial* 200 answer
   marked ``X-SQL-State: S1TAT``, which is turned into a timeout here;
 - ``/sparql-auth`` and ``/sparql-graph-crud-auth`` take HTTP digest authentication;
 - an empty default graph (a query with FROM NAMED alone) cannot be asked for:
@@ -72,16 +81,19 @@ class RemoteDialect:
     post_query_directly: bool = True  # POST application/sparql-query, else a form
     sparql_tsv: bool = True  # answers text/tab-separated-values as SPARQL 1.1 TSV
     sparql_csv: bool = True  # answers text/csv as SPARQL 1.1 CSV (quotes only where needed)
+    ntriples_ascii: bool = False  # writes N-Triples with \u escapes for all non-ASCII text
     json_typed_literal: bool = False  # writes the old "typed-literal" term type in JSON results
     accept_by_form: bool = False  # offer only the media types of the query's form
     own_graphs: tuple[str, ...] = ()  # graphs of the server itself, not of the data
     blank_nodes_in_insert_data: bool = True
+    insert_data_triples: int | None = None  # most triples its parser takes in one INSERT DATA; None: no limit
     protocol_dataset_replaces_clauses: bool = True
     empty_graph: str | None = None  # a graph name holding nothing, to say "no default graph" (FROM NAMED alone)
     syntax_error_columns: bool = True  # its syntax errors give line and column
     default_graph: str | None = None  # named graph standing in for the default graph; None: the server's own
     gsp_nquads: bool = True  # the Graph Store endpoint takes a POST of N-Quads for the whole dataset
     row_cap_parameter: str | None = None  # protocol parameter capping the rows on the server
+    row_cap_header: str | None = None  # response header present when the cap was reached
     timeout_parameter_ms: str | None = None  # protocol parameter with the time limit in milliseconds
     partial_answer_header: tuple[str, str] | None = None  # (header, value) marking an answer cut by its time limit
     timeout_error_codes: tuple[str, ...] = ()  # error codes in an error body that mean "time limit"
@@ -131,15 +143,18 @@ def _virtuoso() -> RemoteDialect:
         sparql_tsv=False,
         sparql_csv=False,
         json_typed_literal=True,
+        ntriples_ascii=True,
         accept_by_form=True,
         own_graphs=VIRTUOSO_OWN_GRAPHS,
         blank_nodes_in_insert_data=False,
+        insert_data_triples=1000,
         protocol_dataset_replaces_clauses=False,
         empty_graph="urn:x-guidegraph:no-graph",
         syntax_error_columns=False,
         default_graph=VIRTUOSO_DEFAULT_GRAPH,
         gsp_nquads=False,
         row_cap_parameter="maxrows",
+        row_cap_header="X-SPARQL-MaxRows",
         timeout_parameter_ms="timeout",
         partial_answer_header=("X-SQL-State", "S1TAT"),
         timeout_error_codes=("S1TAT",),
