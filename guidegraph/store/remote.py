@@ -52,6 +52,7 @@ NTRIPLES = "application/n-triples"
 FORM = "application/x-www-form-urlencoded"
 READ_CHUNK = 1 << 16
 DETECT_SECONDS = 10
+SERVER_LIMIT_GRACE = 5.0  # seconds
 
 
 class RemoteStore(GraphStore):
@@ -106,7 +107,9 @@ class RemoteStore(GraphStore):
             url, data, content_type = with_parameters(self.endpoint, params), text.encode("utf-8"), "application/sparql-query"
         else:
             url, data, content_type = self.endpoint, urllib.parse.urlencode([("query", text), *params]).encode("ascii"), FORM
-        response = self._request(url, data, {"Content-Type": content_type, "Accept": accept}, timeout)
+        # A server that keeps the limit itself gets a moment to say so before we hang up.
+        wait = timeout + SERVER_LIMIT_GRACE if timeout and d.timeout_parameter_ms else timeout
+        response = self._request(url, data, {"Content-Type": content_type, "Accept": accept}, wait)
         if d.is_partial(response.headers):
             response.close()
             raise QueryTimeout(f"the remote store stopped the query at its time limit of {timeout or 0:g} s")
