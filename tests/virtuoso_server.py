@@ -10,8 +10,11 @@ Stable API (the benchmarks reuse it; extend, do not change):
     server.gsp_auth        # http://127.0.0.1:PORT/sparql-graph-crud-auth  (Graph Store Protocol, digest)
     server.isql("SPARQL SELECT COUNT(*) WHERE { ?s ?p ?o };")   # -> isql-vt's output text
     server.bulk_load(path)  # N-Quads (.nq), N-Triples (.nt), Turtle (.ttl), optionally .gz; -> seconds
+                            # (triples without a graph: graph=..., default guidegraph's stand-in default graph)
     server.remote_config(timeout=10)   # guidegraph settings for store "remote" on this server
-    server.stop()          # checkpoint-free shutdown, waits for the process
+    server.url, server.sql_port, server.http_port, server.directory, server.log_path
+    server.started_in      # seconds from launch until /sparql answered
+    server.stop()          # SQL shutdown (Virtuoso checkpoints), waits for the process; kills it after 30 s
 
     with start_virtuoso(directory) as server: ...   # stops on leaving
 
