@@ -130,7 +130,6 @@ def test_the_dataset_dump_holds_exactly_what_the_embedded_store_holds(served):
 # Canned queries whose answer differs on Virtuoso because of Virtuoso itself.
 VIRTUOSO_DEVIATIONS = {
     "offices_and_phones": "Virtuoso 7.2.5 writes GROUP_CONCAT's non-ASCII separator (、) as '?'",
-    "programme_directions": "Virtuoso 7.2.5 writes GROUP_CONCAT's non-ASCII separator (、) as '?'",
 }
 
 
@@ -161,10 +160,15 @@ def test_each_canned_query_answers_as_on_the_embedded_store(served, name):
     b = send("GET", f"{local.url}/api/queries/{name}{args}")
     assert a.status == b.status == 200, (a.body[:300], b.body[:300])
 
+    def term(t):
+        # GROUP_CONCAT gives a simple literal (SPARQL 1.1 §18.5.1.7), "" over no values: Oxigraph
+        # keeps a shared language tag and leaves the empty one unbound. Both read alike here.
+        if t is None or (t.get("type") == "literal" and t.get("value") == "" and "datatype" not in t):
+            return None
+        return {k: v for k, v in t.items() if k != "lang"}
+
     def rows(r):
-        # GROUP_CONCAT gives a simple literal (SPARQL 1.1 §18.5.1.7); Oxigraph keeps a shared language tag.
-        return sorted(json.dumps([{k: v for k, v in term.items() if k != "lang"} if term else term for term in row],
-                                 sort_keys=True, ensure_ascii=False) for row in json.loads(r.body)["rows"])
+        return sorted(json.dumps([term(t) for t in row], sort_keys=True, ensure_ascii=False) for row in json.loads(r.body)["rows"])
     assert rows(a) == rows(b)
 
 
