@@ -35,6 +35,7 @@ class Settings:
     gsp_endpoint: str | None = None
     remote_user: str | None = None
     remote_password: str | None = None
+    remote_dialect: str = "auto"  # how the remote server departs from SPARQL 1.1: auto, standard, virtuoso
     write_token: str | None = None  # None: read-only
     timeout: float = DEFAULT_TIMEOUT  # seconds per query
     max_rows: int | None = DEFAULT_MAX_ROWS
@@ -89,6 +90,7 @@ class Settings:
             "gsp_endpoint": self.gsp_endpoint,
             "remote_user": self.remote_user,
             "remote_password": self.remote_password,
+            "remote_dialect": self.remote_dialect,
         }
 
     @property

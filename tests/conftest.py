@@ -5,7 +5,9 @@
 - ``oxigraph_server`` runs the real Oxigraph server binary (from the venv);
 - ``protocol_app`` / ``protocol_server`` hold the W3C protocol fixture graphs,
   read-only; ``writable_server`` has a write token and starts empty;
-- ``endpoint`` is parametrised over the embedded and the remote store;
+- ``virtuoso_server`` / ``virtuoso_scratch_server`` run Virtuoso 7 (tests/virtuoso_server.py);
+- ``endpoint`` is parametrised over the embedded store and the remote store on
+  Oxigraph ("remote") and on Virtuoso ("virtuoso");
 - ``scratch_remote_config`` is the remote store setting for the scratch Oxigraph.
 """
 
@@ -221,16 +223,75 @@ def remote_protocol_server(remote_protocol_app):
     server.stop()
 
 
-@pytest.fixture(params=["embedded", "remote"])
+# --- Virtuoso 7 --------------------------------------------------------------
+
+def start_virtuoso_for_tests(tmp_path_factory):
+    """Run a Virtuoso server of our own on free loopback ports; yields its VirtuosoServer."""
+    from virtuoso_server import start_virtuoso, virtuoso_available
+
+    if not virtuoso_available():
+        pytest.fail("Virtuoso is not installed (apt-get install virtuoso-opensource; see .ci/apt-packages.txt)")
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"), memory_mb=256)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso holding only the read-only protocol graphs."""
+    yield from start_virtuoso_for_tests(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_scratch_server(tmp_path_factory):
+    """A second Virtuoso for tests that write."""
+    yield from start_virtuoso_for_tests(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_scratch_config(virtuoso_scratch_server) -> dict:
+    """Settings for a remote store on the scratch Virtuoso (add your own to a copy)."""
+    return virtuoso_scratch_server.remote_config()
+
+
+@pytest.fixture(scope="session")
+def remote_virtuoso_protocol_app(virtuoso_server):
+    app = create_app(virtuoso_server.remote_config(timeout=10))
+    load_protocol_graphs(app.extensions["guidegraph.store"])
+    yield app
+    close_app(app)
+
+
+@pytest.fixture(scope="session")
+def remote_virtuoso_protocol_server(remote_virtuoso_protocol_app):
+    server = live_server(remote_virtuoso_protocol_app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def remote_virtuoso_writable_server(virtuoso_scratch_server):
+    app = create_app(virtuoso_scratch_server.remote_config(write_token=WRITE_TOKEN, timeout=10))
+    server = live_server(app)
+    yield server
+    server.stop()
+    close_app(app)
+
+
+STORES = ["embedded", "remote", "virtuoso"]  # embedded; remote on Oxigraph server; remote on Virtuoso
+
+
+@pytest.fixture(params=STORES)
 def endpoint(request) -> LiveServer:
-    """The same read-only endpoint served from either store implementation."""
-    name = "protocol_server" if request.param == "embedded" else "remote_protocol_server"
+    """The same read-only endpoint served from each store implementation."""
+    name = {"embedded": "protocol_server", "remote": "remote_protocol_server",
+            "virtuoso": "remote_virtuoso_protocol_server"}[request.param]
     return request.getfixturevalue(name)
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=STORES)
 def endpoint_app(request):
-    name = "protocol_app" if request.param == "embedded" else "remote_protocol_app"
+    name = {"embedded": "protocol_app", "remote": "remote_protocol_app", "virtuoso": "remote_virtuoso_protocol_app"}[request.param]
     return request.getfixturevalue(name)
 
 
@@ -296,8 +357,9 @@ def remote_writable_server(oxigraph_scratch_server):
     close_app(app)
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=STORES)
 def writable_endpoint(request) -> LiveServer:
-    """A writable endpoint (token WRITE_TOKEN) over either store implementation."""
-    name = "writable_server" if request.param == "embedded" else "remote_writable_server"
+    """A writable endpoint (token WRITE_TOKEN) over each store implementation."""
+    name = {"embedded": "writable_server", "remote": "remote_writable_server",
+            "virtuoso": "remote_virtuoso_writable_server"}[request.param]
     return request.getfixturevalue(name)

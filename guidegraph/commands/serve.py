@@ -23,6 +23,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--endpoint", help="remote store: SPARQL query endpoint URL")
     p.add_argument("--update-endpoint", help="remote store: SPARQL update endpoint URL")
     p.add_argument("--gsp-endpoint", help="remote store: Graph Store Protocol URL")
+    p.add_argument("--remote-user", default=os.environ.get("GUIDEGRAPH_REMOTE_USER"), help="remote store: user for its update and Graph Store endpoints ($GUIDEGRAPH_REMOTE_USER)")
+    p.add_argument("--remote-password", default=os.environ.get("GUIDEGRAPH_REMOTE_PASSWORD"), help="remote store: that user's password ($GUIDEGRAPH_REMOTE_PASSWORD)")
+    p.add_argument("--remote-dialect", choices=("auto", "standard", "virtuoso"), default="auto",
+                   help="remote store: how the server departs from SPARQL 1.1 (default: told by its Server header; docs/remote-engines.md)")
     p.add_argument("--write-token", default=os.environ.get("GUIDEGRAPH_WRITE_TOKEN"), help="enable Update and Graph Store writes for this bearer token ($GUIDEGRAPH_WRITE_TOKEN)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"seconds per query (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help=f"result rows at most (default {DEFAULT_MAX_ROWS})")
@@ -53,6 +57,9 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         "endpoint": args.endpoint,
         "update_endpoint": args.update_endpoint,
         "gsp_endpoint": args.gsp_endpoint,
+        "remote_user": args.remote_user or None,
+        "remote_password": args.remote_password or None,
+        "remote_dialect": args.remote_dialect,
         "write_token": args.write_token or None,
         "timeout": args.timeout,
         "max_rows": args.max_rows,

@@ -5,7 +5,8 @@
 - ``store``: ``"embedded"`` (default) or ``"remote"``;
 - embedded: ``data_dir`` (``None`` = temporary), ``union_default_graph`` (default True),
   ``memory`` (default True: serve from an in-memory copy, see store/memory_mirror.py);
-- remote: ``endpoint``, ``update_endpoint``, ``gsp_endpoint``, ``remote_user``/``remote_password``.
+- remote: ``endpoint``, ``update_endpoint``, ``gsp_endpoint``, ``remote_user``/``remote_password``,
+  ``remote_dialect`` (``"auto"``, ``"standard"``, ``"virtuoso"``; see remote_dialects.py).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def open_store(config: Mapping[str, Any] | None = None) -> GraphStore:
             gsp_endpoint=config.get("gsp_endpoint"),
             user=config.get("remote_user"),
             password=config.get("remote_password"),
+            dialect=config.get("remote_dialect") or "auto",
         )
     raise UsageError(f"unknown store {kind!r}; choose embedded or remote")
 

@@ -51,6 +51,20 @@ def dataset_clauses(text: str) -> list[DatasetClause]:
     return clauses
 
 
+def without_dataset_clauses(text: str) -> str:
+    """``text`` with its FROM and FROM NAMED clauses blanked out (same length, so
+    positions in error messages stay right), for a server that would add the
+    protocol's dataset to the clauses instead of letting it replace them."""
+    bare = mask_opaque(text)
+    out = text
+    for match in reversed(list(_FROM.finditer(bare))):
+        at = match.end()
+        token = (_IRI_REF if text.startswith("<", at) else _PREFIXED_NAME).match(text, at)
+        end = token.end() if token else at
+        out = out[: match.start()] + " " * (end - match.start()) + out[end:]
+    return out
+
+
 def has_dataset_clause(text: str) -> bool:
     return bool(_FROM.search(mask_opaque(text)))
 
