@@ -1,0 +1,84 @@
+"""The store a bulk load writes to: pyoxigraph on disk, opened in this process.
+
+Each file goes in with one call of pyoxigraph's bulk loader, which writes
+sorted files beside the store and adds them all at once at the end: a file
+is in the store whole or not at all, even when the process is killed. A
+killed load leaves its unfinished files behind (``bulk-*.sst``); the next
+load removes them, since it holds the store's lock and no other loader can
+be writing them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from guidegraph.errors import StoreError, filesystem_error, from_os_error, reason_in_message
+
+# The engine (guidegraph.store.engine) keeps the store's files in the data directory itself.
+ABANDONED_BULK_FILES = "bulk-*.sst"
+
+
+class StoreLocked(StoreError):
+    """Another process (a running server) has the store open."""
+
+
+def store_path(data_dir: str | Path) -> Path:
+    """Where the store's files are inside a data directory (the same place ``serve`` opens)."""
+    return Path(data_dir)
+
+
+def open_for_loading(data_dir: str | Path) -> ox.Store:
+    path = store_path(data_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        error = from_os_error(exc, "create the data directory", exc.filename or path)
+        if error is None:
+            raise
+        raise error from None
+    try:
+        store = ox.Store(str(path))
+    except OSError as exc:
+        message = " ".join(str(exc).split())
+        if "lock" in message.lower():
+            raise StoreLocked(
+                f"cannot load into {path}: another process has the store open (a running `guidegraph serve`, "
+                "`query` or `dump`); stop it and run the load again, or send the data to that server through "
+                "its Graph Store Protocol (PUT or POST /graph-store with a write token)") from None
+        reason = reason_in_message(message)
+        if reason:
+            raise filesystem_error(reason, "open the store in", path) from None
+        raise StoreError(f"cannot open the store in {path}: {message}") from None
+    remove_abandoned_bulk_files(path)
+    return store
+
+
+def remove_abandoned_bulk_files(path: Path) -> list[Path]:
+    """The bulk loader's files of a load that was killed (called with the store's lock held)."""
+    removed = []
+    for leftover in path.glob(ABANDONED_BULK_FILES):
+        try:
+            leftover.unlink()
+            removed.append(leftover)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def drop_graphs(store: ox.Store, graphs: set[str | None]) -> None:
+    """Empty the named graphs (and, for None, the default graph) in one transaction."""
+    steps = ["CLEAR SILENT DEFAULT" if g is None else f"DROP SILENT GRAPH <{g}>" for g in sorted(graphs, key=str)]
+    if steps:
+        store.update(" ; ".join(steps))
+
+
+def load_stream(store: ox.Store, stream, fmt, to_graph: str | None) -> None:
+    """One file into the store, all or nothing."""
+    store.bulk_load(input=stream, format=fmt.oxigraph_format,
+                    to_graph=ox.NamedNode(to_graph) if to_graph else None)
+
+
+def quad_count(store: ox.Store) -> int:
+    return len(store)
