@@ -29,11 +29,12 @@ from guidegraph.store.base import check_iri
 class LoadReport:
     files: int
     triples: int  # statements read from the files
-    seconds: float
+    seconds: float  # checking and loading the files
     store_total: int  # quads in the store afterwards
     added: int  # how much the store grew (less than ``triples`` when some were there already)
     replaced: list[str | None] = field(default_factory=list)
     links: int | None = None  # links derived again; None: no guides, so no links graph
+    links_seconds: float = 0.0
     links_skipped: str | None = None  # why the links were not derived
 
     @property
@@ -42,7 +43,8 @@ class LoadReport:
 
     def closing_line(self) -> str:
         graphs = f"; replaced {len(self.replaced)} graph(s)" if self.replaced else ""
-        links = f"; links graph derived again ({self.links} links)" if self.links is not None else ""
+        links = (f"; links graph derived again ({self.links:,} links, {self.links_seconds:.1f} s)"
+                 if self.links is not None else "")
         if self.links_skipped:
             links = f"; {self.links_skipped}"
         return (f"loaded {self.triples:,} triples from {self.files} file(s) in {self.seconds:.1f} s "
@@ -74,21 +76,25 @@ def load(data_dir: str | Path, items: list[str | Path], *, to_graph: str | None 
     try:
         checked = _check_all(planned, to_graph, replace, show_progress)
         before = target.quad_count(store)
-        replaced = sorted({g for c in checked for g in c.graphs} - set(keep), key=str) if replace else []
+        wanted = {g for c in checked for g in c.graphs} - set(keep) if replace else set()
+        replaced = sorted(target.existing_graphs(store, wanted), key=str)
         target.drop_graphs(store, set(replaced))
         _load_all(store, target.store_path(data_dir), checked, to_graph, show_progress, replace)
         store.flush()
-        total = target.quad_count(store)
-        report = LoadReport(len(checked), sum(c.triples for c in checked), 0.0, total, total - before, replaced)
+        loaded = target.quad_count(store)
+        report = LoadReport(len(checked), sum(c.triples for c in checked), time.perf_counter() - started, loaded,
+                            loaded - before, replaced)
+        links_started = time.perf_counter()
         if base is not None:
             report.links = derived.refresh_links(store, base)
+            report.links_seconds = time.perf_counter() - links_started
+            report.store_total = target.quad_count(store)
         elif store.query(f"ASK {{ GRAPH ?g {{ ?guide a <{GG}GuideDocument> }} }}"):
             report.links_skipped = ("links graph not derived: the data directory records no base IRI "
                                     "(give --base-iri, the base the guides were minted under)")
         derived.discard_search_index(data_dir)
         if base_iri and not recorded:
             record_base_iri(data_dir, base_iri)
-        report.seconds = time.perf_counter() - started
         return report
     finally:
         del store  # pyoxigraph closes the store (and lets go of its lock) when the last reference goes
@@ -96,18 +102,15 @@ def load(data_dir: str | Path, items: list[str | Path], *, to_graph: str | None 
 
 def check_graph_iri(iri: str) -> str:
     """An absolute IRI to name a graph with (--graph)."""
-    check_iri(iri)
+    wrong = UsageError(f"--graph needs an absolute IRI (such as http://example.org/graph), not {iri!r}")
     try:
+        check_iri(iri)
         ox.NamedNode(iri)
-    except ValueError:
-        raise UsageError(f"not a valid IRI: {iri!r}") from None
+    except (UsageError, ValueError):
+        raise wrong from None
     if ":" not in iri or not iri.split(":", 1)[0].isalpha():
-        raise UsageError(f"--graph needs an absolute IRI (such as http://example.org/graph), not {iri!r}")
+        raise wrong
     return iri
-
-
-def _norm(iri: str) -> str:
-    return iri if iri.endswith(("/", "#")) else iri + "/"
 
 
 def _check_all(planned: list[sources.Source], to_graph: str | None, replace: bool, show: bool) -> list[sources.Checked]:

@@ -67,6 +67,15 @@ def remove_abandoned_bulk_files(path: Path) -> list[Path]:
     return removed
 
 
+def existing_graphs(store: ox.Store, graphs: set[str | None]) -> set[str | None]:
+    """Those of ``graphs`` that hold something now (None: the default graph)."""
+    named = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    found = {g for g in graphs if g is not None and g in named}
+    if None in graphs and next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        found.add(None)
+    return found
+
+
 def drop_graphs(store: ox.Store, graphs: set[str | None]) -> None:
     """Empty the named graphs (and, for None, the default graph) in one transaction."""
     steps = ["CLEAR SILENT DEFAULT" if g is None else f"DROP SILENT GRAPH <{g}>" for g in sorted(graphs, key=str)]
