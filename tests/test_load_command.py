@@ -284,3 +284,59 @@ def test_a_server_started_after_a_load_answers_sparql_with_the_loaded_data(tmp_p
         assert json.loads(answer.body)["boolean"] is False
     finally:
         server.stop()
+
+
+def test_after_a_load_the_server_searches_and_links_the_store_as_it_now_is(tmp_path):
+    """A server that ran before the load built its search index and links from the old store; one
+    started after it searches the loaded guide and serves the links derived from every guide."""
+    from guidegraph import iris
+    from guidegraph.corpus import seed_paths
+    from guidegraph.knowledge import derive_links
+    from serve_process import graph_fingerprint
+
+    base = "http://example.org/gg/id/"
+    marker = "量子萤火虫标记"
+    seeds = seed_paths()
+    lines = seeds[0].read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("研究内容"))  # a direction's research content
+    lines[at] += marker
+    (tmp_path / "last.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first, last = tmp_path / "first.nq", tmp_path / "last.nq.gz"
+    assert guidegraph("ingest", *map(str, seeds[1:]), "-o", str(first), "--base-iri", base).returncode == 0
+    assert guidegraph("ingest", str(tmp_path / "last.txt"), "-o", str(tmp_path / "last.nq"), "--base-iri", base).returncode == 0
+    last.write_bytes(gzip.compress((tmp_path / "last.nq").read_bytes()))
+    data = tmp_path / "data"
+    assert guidegraph("load", str(first), "--base-iri", base, "--data-dir", str(data)).returncode == 0
+    links = iris.links_graph_iri(base)
+    search = "/api/search?" + urllib.parse.urlencode({"q": marker})
+    gsp = "/graph-store?" + urllib.parse.urlencode({"graph": links})
+
+    server = ServeProcess(data).start()
+    try:
+        server.wait_up()
+        assert json.loads(request(server.port, "GET", search).body)["total"] == 0
+        before = graph_fingerprint(request(server.port, "GET", gsp, headers={"Accept": "application/n-triples"}).body)
+    finally:
+        server.stop()
+    assert (data / "search" / "search-index.sqlite").exists()  # built from the store before the load
+
+    done = guidegraph("load", str(last), "--data-dir", str(data))
+    assert done.returncode == 0, done.stderr
+    assert "links graph derived again" in done.stderr
+
+    everything = ox.Store()
+    everything.bulk_load(path=str(first), format=ox.RdfFormat.N_QUADS)
+    everything.bulk_load(path=str(tmp_path / "last.nq"), format=ox.RdfFormat.N_QUADS)
+    stored = ox.Store()  # a store writes literals in canonical form ("0.3650"^^xsd:decimal as "0.365")
+    stored.extend(ox.Quad(t.subject, t.predicate, t.object) for t in derive_links(everything, base))
+    expected = graph_fingerprint(stored.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+    server = ServeProcess(data).start()
+    try:
+        server.wait_up()
+        hits = json.loads(request(server.port, "GET", search).body)
+        assert hits["total"] >= 1
+        assert all(h["guide"].startswith(base + "guide/") for h in hits["hits"])
+        served = graph_fingerprint(request(server.port, "GET", gsp, headers={"Accept": "application/n-triples"}).body)
+        assert served == expected and served != before
+    finally:
+        server.stop()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from guidegraph import iris
 from guidegraph.bulkload import derived, progress, sources, target
 from guidegraph.errors import (
     FileSystemError, GuideGraphError, InputError, StoreError, UsageError, filesystem_error, from_os_error, reason_in_message,
@@ -66,7 +67,7 @@ def load(data_dir: str | Path, items: list[str | Path], *, to_graph: str | None 
         raise UsageError("no files to load")
     planned = sources.plan([str(i) for i in items], explicit_format)
     recorded = recorded_base_iri(data_dir)
-    if base_iri and recorded and _norm(base_iri) != _norm(recorded):
+    if base_iri and recorded and iris.base(base_iri) != iris.base(recorded):
         raise InputError(f"{data_dir} holds data published under {recorded}; load data minted under that base "
                          "(--base-iri), or use another --data-dir")
     base = base_iri or recorded

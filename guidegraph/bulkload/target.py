@@ -10,6 +10,7 @@ be writing them.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,6 +19,8 @@ from guidegraph.errors import StoreError, filesystem_error, from_os_error, reaso
 
 # The engine (guidegraph.store.engine) keeps the store's files in the data directory itself.
 ABANDONED_BULK_FILES = "bulk-*.sst"
+# A server that was just stopped may hold the lock a moment longer (its engine process exits after it).
+LOCK_WAIT_SECONDS = 5.0
 
 
 class StoreLocked(StoreError):
@@ -38,21 +41,36 @@ def open_for_loading(data_dir: str | Path) -> ox.Store:
         if error is None:
             raise
         raise error from None
-    try:
-        store = ox.Store(str(path))
-    except OSError as exc:
-        message = " ".join(str(exc).split())
-        if "lock" in message.lower():
-            raise StoreLocked(
-                f"cannot load into {path}: another process has the store open (a running `guidegraph serve`, "
-                "`query` or `dump`); stop it and run the load again, or send the data to that server through "
-                "its Graph Store Protocol (PUT or POST /graph-store with a write token)") from None
-        reason = reason_in_message(message)
-        if reason:
-            raise filesystem_error(reason, "open the store in", path) from None
-        raise StoreError(f"cannot open the store in {path}: {message}") from None
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            store = ox.Store(str(path))
+            break
+        except OSError as exc:
+            if not _is_lock_error(exc) or time.monotonic() > deadline:
+                raise _open_error(exc, path) from None
+            time.sleep(0.1)
     remove_abandoned_bulk_files(path)
     return store
+
+
+def _is_lock_error(exc: OSError) -> bool:
+    """RocksDB's words for a lock another process (or this one) holds."""
+    message = str(exc).lower()
+    return "lock" in message and ("temporarily unavailable" in message or "hold by current process" in message)
+
+
+def _open_error(exc: OSError, path: Path) -> Exception:
+    message = " ".join(str(exc).split())
+    if _is_lock_error(exc):
+        return StoreLocked(
+            f"cannot load into {path}: another process has the store open (a running `guidegraph serve`, "
+            "`query` or `dump`); stop it and run the load again, or send the data to that server through "
+            "its Graph Store Protocol (PUT or POST /graph-store with a write token)")
+    reason = reason_in_message(message)
+    if reason:
+        return filesystem_error(reason, "open the store in", path)
+    return StoreError(f"cannot open the store in {path}: {message}")
 
 
 def remove_abandoned_bulk_files(path: Path) -> list[Path]:
