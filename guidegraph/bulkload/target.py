@@ -10,6 +10,7 @@ be writing them.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -50,7 +51,10 @@ def open_for_loading(data_dir: str | Path) -> ox.Store:
             if not _is_lock_error(exc) or time.monotonic() > deadline:
                 raise _open_error(exc, path) from None
             time.sleep(0.1)
-    remove_abandoned_bulk_files(path)
+    if remove_abandoned_bulk_files(path):
+        print(f"guidegraph: note: an earlier load into {path} was stopped before it finished; the files it had "
+              "loaded are in the store, the one it was loading is in whole or not at all (query its graphs to "
+              "see); to finish, load that file and the rest again (with --replace nothing is doubled)", file=sys.stderr)
     return store
 
 
