@@ -340,3 +340,19 @@ def test_after_a_load_the_server_searches_and_links_the_store_as_it_now_is(tmp_p
         assert served == expected and served != before
     finally:
         server.stop()
+
+
+def test_a_full_disk_while_loading_says_what_is_in_the_store(tmp_path):
+    from mounts import tmpfs
+
+    small = write_rdf(tmp_path / "small.nq", sample_quads(50, tag="small"), "nquads")
+    big = write_rdf(tmp_path / "big.nq", sample_quads(200_000, graphs=3, tag="big"), "nquads")
+    with tmpfs(tmp_path / "disk", "8m") as disk:
+        data = disk / "data"
+        done = guidegraph("load", str(small), str(big), "--data-dir", str(data))
+        assert done.returncode == 74, done.stderr
+        line = one_line_error(done)
+        assert str(data) in line and "no space left" in line, line
+        assert f"nothing of {big} went into the store" in line and "1 file(s) before it (50 triples)" in line, line
+        assert not list(data.glob("bulk-*.sst"))  # the loader removed its unfinished files
+    # (the tmpfs is gone with its contents; what matters is what the message said while it was there)

@@ -138,6 +138,7 @@ def _load_all(store: ox.Store, path: Path, checked: list[sources.Checked], to_gr
                     phase.reading(raw, source.size, item.triples)
                     target.load_stream(store, stream, source.fmt, to_graph)
             except (SyntaxError, OSError, EOFError, ValueError) as exc:
+                target.remove_abandoned_bulk_files(path)  # what the loader wrote of this file (frees the space)
                 raise _failed_while_loading(exc, source, path, done, index, replace) from None
             except KeyboardInterrupt:
                 print(f"guidegraph: {_state(source, done, index, replace)}", file=sys.stderr)
