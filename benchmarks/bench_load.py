@@ -1,6 +1,6 @@
 """Bulk load rate and peak memory: ``guidegraph load`` next to the engine's own loaders.
 
-Generates deterministic guide-shaped N-Quads (bench_endpoint.synthetic_nquads)
+Generates deterministic guide-shaped N-Quads (bench_endpoint.synthetic_nquads, in a child process)
 at each size, writes it plain and gzip-compressed, and loads it into a fresh
 store directory with each loader, one child process per run:
 
@@ -19,7 +19,7 @@ machine wall time also counts other processes), and the child's peak RSS.
 The store of each persisted run is reopened and counted. The target (issue
 13) is 200,000 triples/s.
 
-    python benchmarks/bench_load.py [--triples 100000 1000000] [--keep DIR]
+    python benchmarks/bench_load.py [--triples 100000 1000000] [--only PREFIX...] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -37,9 +37,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_endpoint import synthetic_nquads  # noqa: E402
 
 TARGET = 200_000
 VENV_BIN = Path(sys.executable).parent
@@ -88,7 +85,7 @@ def python_child(code: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-def runs_for(n: int, nq: Path, gz: Path, work: Path) -> list[Run]:
+def runs_for(n: int, nq: Path, gz: Path, work: Path, only: list[str] | None = None) -> list[Run]:
     def fresh(name: str) -> Path:
         path = work / f"{name}-{n}"
         shutil.rmtree(path, ignore_errors=True)
@@ -112,6 +109,8 @@ def runs_for(n: int, nq: Path, gz: Path, work: Path) -> list[Run]:
     ]
     runs = []
     for name, argv_for, persisted in systems:
+        if only and not any(name.startswith(prefix) for prefix in only):
+            continue
         directory = fresh(name.split()[0])
         wall, cpu, rss, _ = timed_child(argv_for(directory))
         stored = stored_quads(directory) if persisted else None
@@ -143,6 +142,7 @@ def table(runs: list[Run]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--triples", type=int, nargs="+", default=[100_000, 1_000_000], help="sizes (10000000 on request)")
+    parser.add_argument("--only", nargs="+", metavar="PREFIX", help="run only the systems whose names start so (e.g. 'guidegraph load')")
     parser.add_argument("--keep", help="directory for the generated files (kept between runs); default: a temporary one")
     args = parser.parse_args(argv)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -154,12 +154,16 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.triples:
             nq, gz = work / f"synthetic-{n}.nq", work / f"synthetic-{n}.nq.gz"
             if not nq.exists():
-                nq.write_bytes(synthetic_nquads(n))
+                # In a child: a child's peak RSS counts what it inherited at fork, so this process stays small.
+                subprocess.run(python_child(
+                    f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})\n"
+                    "from pathlib import Path\nfrom bench_endpoint import synthetic_nquads\n"
+                    f"Path({str(nq)!r}).write_bytes(synthetic_nquads({n}))"), check=True)
             if not gz.exists():
                 with open(nq, "rb") as src, gzip.open(gz, "wb", compresslevel=6) as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
             print(f"{n:,} triples: {nq.stat().st_size / 1e6:.0f} MB, gzip {gz.stat().st_size / 1e6:.0f} MB", file=sys.stderr)
-            runs += runs_for(n, nq, gz, work)
+            runs += runs_for(n, nq, gz, work, args.only)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
