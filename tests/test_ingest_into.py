@@ -123,3 +123,14 @@ def test_ingest_into_then_serve_shows_the_guide_page_and_finds_its_text(tmp_path
         assert hits["total"] >= 1 and {h["guide"] for h in hits["hits"]} == {guide}
     finally:
         server.stop()
+
+
+def test_a_guide_that_cannot_be_read_is_skipped_and_the_others_go_in(tmp_path):
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"this is not a Word file")
+    data = tmp_path / "data"
+    done = guidegraph("ingest", str(broken), str(seed_paths()[0]), "--into", str(data))
+    assert done.returncode == 1
+    assert f"skipped {broken}" in done.stderr and "1 guide(s) into" in done.stderr
+    graphs = [g for g in dataset_fingerprints(nquads_of(data)) if g and g.endswith("/graph")]
+    assert len(graphs) == 1

@@ -201,6 +201,10 @@ def test_missing_file_unknown_extension_and_bad_graph_are_usage_errors(tmp_path)
     source = write_rdf(tmp_path / "d.nt", sample_quads(3), "ntriples")
     relative = guidegraph("load", str(source), "--graph", "just-a-name", "--data-dir", str(tmp_path / "data"))
     assert relative.returncode == 2 and "absolute IRI" in one_line_error(relative)
+    not_a_dir = tmp_path / "plain-file"
+    not_a_dir.write_text("x")
+    wrong_dir = guidegraph("load", str(source), "--data-dir", str(not_a_dir))
+    assert wrong_dir.returncode == 2 and "not a directory" in one_line_error(wrong_dir)
 
 
 def test_a_store_held_by_a_running_server_is_refused_with_what_to_do(tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from guidegraph.errors import StoreError, filesystem_error, from_os_error, reason_in_message
+from guidegraph.errors import StoreError, UsageError, filesystem_error, from_os_error, reason_in_message
 
 # The engine (guidegraph.store.engine) keeps the store's files in the data directory itself.
 ABANDONED_BULK_FILES = "bulk-*.sst"
@@ -35,6 +35,8 @@ def store_path(data_dir: str | Path) -> Path:
 
 def open_for_loading(data_dir: str | Path) -> ox.Store:
     path = store_path(data_dir)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--data-dir {path} is a file, not a directory")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
