@@ -360,3 +360,23 @@ def test_a_full_disk_while_loading_says_what_is_in_the_store(tmp_path):
         assert f"nothing of {big} went into the store" in line and "1 file(s) before it (50 triples)" in line, line
         assert not list(data.glob("bulk-*.sst"))  # the loader removed its unfinished files
     # (the tmpfs is gone with its contents; what matters is what the message said while it was there)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("dump.nq.gz", "nquads"), ("Guides.TriG", "trig"), ("a.b.nt", "ntriples"), ("x.ttl.gz", "turtle"),
+    ("ontology.owl", "rdfxml"), ("doc.jsonld.gz", "jsonld"),
+])
+def test_the_format_registry_names_a_compressed_input_by_the_extension_under_gz(name, expected):
+    from guidegraph.formats import rdf_format_for_input
+
+    assert rdf_format_for_input(name).name == expected
+
+
+@pytest.mark.parametrize("name", ["data.gz", "data", "table.csv.gz"])
+def test_an_input_without_a_known_extension_asks_for_format(name):
+    from guidegraph.errors import UsageError
+    from guidegraph.formats import rdf_format_for_input
+
+    with pytest.raises(UsageError, match="--format"):
+        rdf_format_for_input(name)
+    assert rdf_format_for_input(name, "turtle").name == "turtle"
