@@ -167,6 +167,20 @@ def test_a_syntax_error_names_file_and_line_and_leaves_the_store_untouched(tmp_p
     assert counts(data) == {}  # every file is checked before any goes in: not even good.nq
 
 
+def test_a_syntax_error_in_a_single_file_leaves_nothing_of_it(tmp_path):
+    data = tmp_path / "data"
+    quads = sample_quads(3000)
+    body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+    body.insert(2500, "<http://example.org/s> <http://example.org/p> .")
+    bad = tmp_path / "bad.nq"
+    bad.write_text("\n".join(body) + "\n", encoding="utf-8")
+    done = guidegraph("load", str(bad), "--data-dir", str(data))
+    assert done.returncode == 2
+    line = one_line_error(done)
+    assert str(bad) in line and "line 2501" in line and "nothing of" in line, line
+    assert counts(data) == {}  # the 2,500 quads before the error did not go in either
+
+
 @pytest.mark.parametrize("body, expected", [
     (b'<http://example.org/s> <http://example.org/p> "caf\xe9" .\n', "UTF-8"),
     (b"@prefix : <http://example.org/> .\n:s :p :o ;\n  :q .\n", "line 3"),
@@ -259,8 +273,11 @@ def _on_a_terminal(*args: str) -> str:
 def test_progress_bar_on_a_terminal_only(tmp_path):
     source = write_rdf(tmp_path / "d.nq", sample_quads(20000), "nquads")
     shown = _on_a_terminal("load", str(source), "--data-dir", str(tmp_path / "a"))
-    assert "load:" in shown and "check:" in shown and "B/s" in shown
+    assert "load:" in shown and "B/s" in shown
     assert "triples/s" in shown.split("loaded")[0]  # the bar's postfix, before the closing line
+    assert "check:" not in shown  # one file, nothing replaced: no check pass (the loader is all-or-nothing)
+    replacing = _on_a_terminal("load", str(source), "--replace", "--data-dir", str(tmp_path / "a"))
+    assert "check:" in replacing and "load:" in replacing
     quiet = _on_a_terminal("load", str(source), "--no-progress", "--data-dir", str(tmp_path / "b"))
     assert "load:" not in quiet and "\r" not in quiet and "loaded 20,000 triples" in quiet
     piped = guidegraph("load", str(source), "--data-dir", str(tmp_path / "c"))

@@ -1,7 +1,8 @@
 """A whole bulk load: check every file, replace graphs if asked, load file by file, bring the derived data in step.
 
 What a failure leaves: a syntax error or damaged file found by the check
-pass leaves the store untouched. A file that fails while loading (a full
+pass leaves the store untouched (one file loaded without replacing skips that
+pass: the loader's own all-or-nothing does the same). A file that fails while loading (a full
 disk) or a killed process leaves the files loaded before it in the store and
 nothing of that file; with ``--replace`` the graphs being replaced may then
 be empty or hold only those earlier files, so the way back is to run the same
@@ -75,7 +76,12 @@ def load(data_dir: str | Path, items: list[str | Path], *, to_graph: str | None 
     started = time.perf_counter()
     store = target.open_for_loading(data_dir)
     try:
-        checked = _check_all(planned, to_graph, replace, show_progress)
+        if replace or len(planned) > 1:
+            checked = _check_all(planned, to_graph, replace, show_progress)
+        else:
+            # One file, nothing to empty first: the bulk loader's own all-or-nothing is enough, and a
+            # check pass would cost about a tenth more (benchmarks/bench_load.py)
+            checked = [sources.estimate(planned[0])]
         before = target.quad_count(store)
         wanted = {g for c in checked for g in c.graphs} - set(keep) if replace else set()
         replaced = sorted(target.existing_graphs(store, wanted), key=str)
@@ -83,8 +89,8 @@ def load(data_dir: str | Path, items: list[str | Path], *, to_graph: str | None 
         _load_all(store, target.store_path(data_dir), checked, to_graph, show_progress, replace)
         store.flush()
         loaded = target.quad_count(store)
-        report = LoadReport(len(checked), sum(c.triples for c in checked), time.perf_counter() - started, loaded,
-                            loaded - before, replaced)
+        read = sum(c.triples for c in checked) if all(c.counted for c in checked) else loaded - before
+        report = LoadReport(len(checked), read, time.perf_counter() - started, loaded, loaded - before, replaced)
         links_started = time.perf_counter()
         if base is not None:
             report.links = derived.refresh_links(store, base)
@@ -149,19 +155,23 @@ def _load_all(store: ox.Store, path: Path, checked: list[sources.Checked], to_gr
         phase.close()
 
 
-def _state(source: sources.Source, done_triples: int, done_files: int, replace: bool) -> str:
+def _state(source: sources.Source, done_triples: int, done_files: int, replace: bool, rerun: bool = True) -> str:
     earlier = (f"the {done_files} file(s) before it ({done_triples:,} triples) are in the store"
                if done_files else "no file before it was loaded")
+    state = f"nothing of {source.path} went into the store (a file loads whole or not at all); {earlier}"
+    if not rerun:
+        return state
     again = "run the same command again" + ("" if replace else " for it and the files after it")
     if replace:
         again += " (with --replace, the graphs are emptied and loaded afresh)"
-    return f"nothing of {source.path} went into the store (a file loads whole or not at all); {earlier}; {again}"
+    return f"{state}; {again}"
 
 
 def _failed_while_loading(exc: BaseException, source: sources.Source, path: Path, done_triples: int,
                           done_files: int, replace: bool) -> GuideGraphError:
-    state = _state(source, done_triples, done_files, replace)
     error = sources.input_error(exc, source) if not isinstance(exc, ValueError) else None
+    # bad input: fixing the file is the way on; a machine's refusal: the same command once it is fixed
+    state = _state(source, done_triples, done_files, replace, rerun=not isinstance(error, InputError))
     if isinstance(exc, OSError) and error is None:
         error = from_os_error(exc, "write to the store in", path)
         if error is None and reason_in_message(str(exc)):

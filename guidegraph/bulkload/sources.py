@@ -24,6 +24,7 @@ from guidegraph.errors import InputError, from_os_error
 from guidegraph.formats import COMPRESSIONS, RdfFormat, rdf_format_for_input
 
 READ_BUFFER = 1 << 20
+SAMPLE_BYTES = 1 << 20  # read to estimate an unchecked file's triples (for the progress bar's rate)
 # Damaged compressed data shows as one of these while the parser reads.
 _DAMAGED = (EOFError, gzip.BadGzipFile, zlib.error)
 _PARSER_POSITION = re.compile(r"Parser error at line (\d+)(?: between columns (\d+) and \d+| column (\d+))?: (.*)", re.S)
@@ -41,11 +42,12 @@ class Source:
 
 @dataclass(frozen=True)
 class Checked:
-    """What the check pass found in a file."""
+    """What the check pass found in a file (or, unchecked, an estimate of its triples)."""
 
     source: Source
     triples: int
     graphs: frozenset[str | None]  # graph IRIs it writes to (None: the default graph); empty unless asked for
+    counted: bool = True  # False: ``triples`` is estimated from the file's first bytes
 
 
 def plan(paths: list[str], explicit_format: str | None = None) -> list[Source]:
@@ -137,3 +139,27 @@ def check(source: Source, to_graph: str | None, want_graphs: bool,
             names.add(name.value)
         # a blank node names a graph only inside this file: there is no earlier one to replace
     return Checked(source, triples, frozenset(names))
+
+
+def estimate(source: Source) -> Checked:
+    """Without a check pass: the file's triples estimated from its first SAMPLE_BYTES (decompressed)
+    and how much of the file on disk they took; 0 when the sample says nothing."""
+    with open_stream(source) as (stream, raw):
+        try:
+            sample = stream.read(SAMPLE_BYTES)
+        except (OSError, *_DAMAGED):
+            return Checked(source, 0, frozenset(), counted=False)  # the load itself reports it
+        on_disk = raw.tell()  # bytes of the file the sample came from
+    whole = len(sample)
+    if whole == SAMPLE_BYTES:
+        sample = sample[: sample.rfind(b"\n") + 1]  # whole lines only
+    triples = 0
+    try:
+        for _ in ox.parse(input=sample, format=source.fmt.oxigraph_format):
+            triples += 1
+    except SyntaxError:
+        pass  # a sample may end inside a statement; the load reports real errors
+    if not sample or not on_disk:
+        return Checked(source, 0, frozenset(), counted=False)
+    per_byte_on_disk = triples * (whole / len(sample)) / on_disk
+    return Checked(source, int(per_byte_on_disk * source.size), frozenset(), counted=False)
