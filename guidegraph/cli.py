@@ -22,6 +22,7 @@ from guidegraph.errors import GuideGraphError, from_os_error
 COMMAND_MODULES = (
     "outline",
     "ingest",
+    "load",
     "serve",
     "dump",
     "query",

@@ -129,6 +129,31 @@ def rdf_format_for_path(path: str | os.PathLike[str], explicit: str | None = Non
     return rdf_format(suffix)
 
 
+# Compressed inputs: the suffix after the format's, and the bytes every such file starts with
+# (so a compressed file is recognised whatever it is called).
+COMPRESSIONS: dict[str, tuple[str, bytes]] = {".gz": ("gzip", b"\x1f\x8b")}
+
+
+def rdf_format_for_input(path: str | os.PathLike[str], explicit: str | None = None) -> RdfFormat:
+    """The format of an input file: ``explicit`` if given, else by the extension under any
+    compression suffix (``guides.nq.gz`` is N-Quads)."""
+    if explicit:
+        return rdf_format(explicit)
+    name = Path(path).name.lower()
+    for suffix in COMPRESSIONS:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    suffix = Path(name).suffix
+    if not suffix:
+        raise UsageError(f"cannot tell the RDF format of {str(path)!r}: give it an extension or use --format")
+    try:
+        return rdf_format(suffix)
+    except UsageError:
+        known = ", ".join(ext for f in RDF_FORMATS for ext in f.extensions)
+        raise UsageError(f"cannot tell the RDF format of {str(path)!r}: {suffix} is none of {known} "
+                         "(optionally with .gz); use --format") from None
+
+
 def is_rdf_path(path: str | os.PathLike[str]) -> bool:
     suffix = Path(path).suffix.lower()
     return any(suffix in f.extensions for f in RDF_FORMATS)

@@ -144,9 +144,9 @@ def _guide_titles(result: Page | None) -> dict[str, str]:
 
 
 def install(app: Flask, store: GraphStore, settings: Settings) -> None:
-    from pathlib import Path
+    from guidegraph.search.service import index_directory
 
-    directory = Path(settings.data_dir) / "search" if settings.data_dir else None
+    directory = index_directory(settings.data_dir) if settings.data_dir else None
     service = app.extensions["guidegraph.search"] = SearchService(store, directory)
     app.register_blueprint(bp)
 

@@ -129,3 +129,18 @@ def test_clear_leaves_the_same_graphs_in_memory_as_on_disk(tmp_path):
         store.update("CLEAR ALL")
         assert rows(store, "SELECT ?g WHERE { GRAPH ?g { } }") == []
         assert store.replace_graph(f"{EX}g", f'<{EX}a> <{EX}p> "1" .\n'.encode()) is False  # a new graph again
+
+
+def test_guidegraph_load_takes_the_stamp_so_the_next_start_sees_what_it_loaded(tmp_path):
+    from guidegraph.cli import main
+
+    path = tmp_path / "data"
+    with EmbeddedStore(path, memory=True) as store:
+        store.replace_graph(f"{EX}g", f'<{EX}a> <{EX}p> "1" .\n'.encode())
+    assert (path / STAMP_FILE).exists()
+    more = tmp_path / "more.nq"
+    more.write_text(f'<{EX}b> <{EX}p> "2" <{EX}h> .\n<{EX}c> <{EX}p> "3" <{EX}h> .\n', encoding="utf-8")
+    assert main(["load", str(more), "--data-dir", str(path), "--no-progress"]) == 0
+    assert not (path / STAMP_FILE).exists()
+    with EmbeddedStore(path, memory=True) as store:
+        assert count(store) == 3

@@ -1,9 +1,11 @@
-"""``guidegraph ingest FILES... [-o OUT] [--report]``: guides in, RDF (and a coverage report) out.
+"""``guidegraph ingest FILES... [-o OUT] [--into DATA_DIR] [--report]``: guides in, RDF (and a coverage report) out.
 
 Many files go through one by one behind a progress bar; a file that cannot
 be read is reported and skipped, the rest proceed, and the exit status says
 something failed (1). The output file is written atomically, only when at
 least one guide was ingested, so a failed run never leaves a partial file.
+``--into`` writes the guides straight into a store's data directory (as
+``guidegraph load`` does), each guide's graph replacing its earlier version.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def add_parser(sub) -> None:
     p.add_argument("-o", "--output", help="RDF output file; the format follows the extension unless --format is given")
     p.add_argument("-f", "--format", choices=[f.name for f in RDF_FORMATS], help="RDF format of --output")
     p.add_argument("--base-iri", help="base IRI for the data (default: $GUIDEGRAPH_BASE_IRI or the project default)")
+    p.add_argument("--into", metavar="DATA_DIR", help="write the guides into the store in this data directory (as serve --data-dir uses), replacing each guide's earlier graph")
     p.add_argument("--report", action="store_true", help="print per-file coverage: how much text was assigned, and what was not and why")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
@@ -87,12 +90,17 @@ def run(args) -> int:
     for outline in good:
         for warning in outline.warnings:
             print(f"guidegraph: warning: {outline.source}: {warning}", file=sys.stderr)
-    if args.report or not args.output:
+    if args.report or not (args.output or args.into):
         print(render_report(results))
     if fmt is not None and good:
         data, statements = _serialize(good, fmt, args.base_iri)
         write_atomic(args.output, data)
         print(f"wrote {len(good)} guide(s) to {args.output} ({fmt.name}, {statements} statements)", file=sys.stderr)
+    if args.into and good:
+        from guidegraph.bulkload.guides import load_guides
+
+        report = load_guides(args.into, good, args.base_iri, show_progress=not args.no_progress and sys.stderr.isatty())
+        print(f"guidegraph: {len(good)} guide(s) into {args.into}: {report.closing_line()}", file=sys.stderr)
     return 1 if failed else 0
 
 

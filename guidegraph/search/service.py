@@ -28,12 +28,22 @@ from guidegraph.store.base import GraphStore
 log = logging.getLogger("guidegraph.search")
 
 INDEX_FILE = "search-index.sqlite"
+SEARCH_DIR = "search"  # the index's folder inside a server's data directory
 REMOTE_REFRESH_SECONDS = 60.0
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 # Reading the store for a build is the server's own work, not a reader's query, so it is not held
 # to the per-query limit; this only stops a store that hangs.
 BUILD_TIMEOUT = 600.0
+
+
+def index_directory(data_dir: str | Path) -> Path:
+    """Where a server on ``data_dir`` keeps its search index."""
+    return Path(data_dir) / SEARCH_DIR
+
+
+def index_file(data_dir: str | Path) -> Path:
+    return index_directory(data_dir) / INDEX_FILE
 
 
 @dataclass(frozen=True)
