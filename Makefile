@@ -19,3 +19,4 @@ bench: setup
 	.venv/bin/python benchmarks/bench_validate.py --repeat 7
 	.venv/bin/python benchmarks/bench_endpoint.py
 	.venv/bin/python benchmarks/bench_linked_data.py
+	.venv/bin/python benchmarks/bench_engines.py
