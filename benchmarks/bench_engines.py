@@ -196,20 +196,26 @@ def main(argv: list[str] | None = None) -> int:
         for name, why in skipped.items():
             log(f"skipping {name}: {why}")
         lines = header(args, skipped, versions)
-        for triples in args.scales:
+        for number, triples in enumerate(args.scales):
             run_scale(triples, args, work, lines, skipped)
+            if number < len(args.scales) - 1:  # the scales so far, in case a later one is stopped
+                write_report(Path(args.out), lines + ["_(further scales still running)_"])
     finally:
         if not args.work_dir:
             shutil.rmtree(work, ignore_errors=True)
-    text = "\n".join(lines).rstrip() + "\n"
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    text = write_report(Path(args.out), lines)
+    print(text)
+    log(f"report written to {args.out}")
+    return 0
+
+
+def write_report(out: Path, lines: list[str]) -> str:
     from guidegraph.formats import write_atomic
 
+    text = "\n".join(lines).rstrip() + "\n"
+    out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, text.encode("utf-8"))
-    print(text)
-    log(f"report written to {out}")
-    return 0
+    return text
 
 
 if __name__ == "__main__":

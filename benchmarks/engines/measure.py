@@ -6,7 +6,9 @@
 - repeated: after one run of the plain text, the median of ``repeat`` runs of
   that identical text (a result cache may answer; its header is recorded).
 A query whose first run takes longer than ``slow_seconds`` gets 3 runs per
-median instead, so one slow engine cannot stretch the run without bound.
+median instead; beyond six times that, the first run is the only one (its
+cold figure, no repeated one), so one slow engine cannot stretch the run
+without bound.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ def measure_query(client, query: BenchQuery, repeat: int, slow_seconds: float) -
         answer = client.query(query.variant("first"))
         out.first = answer.seconds
         out.fingerprint = fingerprint(answer.body, query.ordered, query.concatenated)
+        if answer.seconds > 6 * slow_seconds:
+            out.cold, out.runs = answer.seconds, 1  # the first run is the only one: it is cold too
+            return out
         runs = repeat if answer.seconds <= slow_seconds else min(repeat, 3)
         out.runs = runs
         client.query(query.variant("warm-up"))

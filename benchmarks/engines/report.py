@@ -104,7 +104,9 @@ def query_table(queries: list[BenchQuery], runs: dict[str, SystemRun], labels: d
                 row.append("error")
             else:
                 cell = ms(_value(runs[n], q.name, what))
-                if m is not None and what != "first" and m.runs and m.runs < repeat:
+                if m is not None and what == "cold" and m.runs == 1:
+                    cell += " (first run only)"
+                elif m is not None and what != "first" and m.runs and m.runs < repeat and cell != "–":
                     cell += f" (n={m.runs})"
                 row.append(cell)
         for a, b in ratios:
@@ -170,7 +172,7 @@ def load_lines(runs: dict[str, SystemRun], labels: dict[str, str], triples: int)
                      "–" if run.settle is None else f"{run.settle:.1f}",
                      mib(run.resident), mib(run.peak), per_million, getattr(load, "how", "–")])
     return table(["system", "load s", "triples/s", "start s", "settle s", "RSS after start MiB",
-                  "peak VmHWM MiB", "MiB per 10^6 triples", "loaded by"], rows)
+                  "peak VmHWM MiB", "RSS MiB per 10^6 triples", "loaded by"], rows)
 
 
 def _geomean(values: list[float]) -> float | None:
