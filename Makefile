@@ -20,3 +20,4 @@ bench: setup
 	.venv/bin/python benchmarks/bench_endpoint.py
 	.venv/bin/python benchmarks/bench_linked_data.py
 	.venv/bin/python benchmarks/bench_load.py
+	.venv/bin/python benchmarks/bench_engines.py

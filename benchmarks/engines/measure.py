@@ -1,0 +1,89 @@
+"""What is measured for each (system, query), and the concurrent light-query runs.
+
+- first: the first run of the query on a freshly started server;
+- cold: after one warm-up, the median of ``repeat`` runs whose texts differ by a
+  comment (``# run 3``), so no result cache can answer;
+- repeated: after one run of the plain text, the median of ``repeat`` runs of
+  that identical text (a result cache may answer; its header is recorded).
+A query whose first run takes longer than ``slow_seconds`` gets 3 runs per
+median instead; beyond six times that, the first run is the only one (its
+cold figure, no repeated one), so one slow engine cannot stretch the run
+without bound.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from .client import LoadResult, QueryFailed, concurrent_load
+from .fingerprint import Fingerprint, fingerprint
+from .queries import BenchQuery
+
+
+@dataclass
+class QueryMeasure:
+    first: float | None = None
+    cold: float | None = None
+    repeated: float | None = None
+    runs: int = 0
+    fingerprint: Fingerprint | None = None
+    repeat_fingerprint: Fingerprint | None = None
+    cache: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class SystemRun:
+    queries: dict[str, QueryMeasure] = field(default_factory=dict)
+    load: object = None
+    startup: float | None = None
+    settle: float | None = None
+    resident: int | None = None
+    peak: int | None = None
+    concurrency: dict[tuple[int, str], LoadResult] = field(default_factory=dict)
+    error: str | None = None
+
+
+def measure_query(client, query: BenchQuery, repeat: int, slow_seconds: float) -> QueryMeasure:
+    out = QueryMeasure()
+    try:
+        answer = client.query(query.variant("first"))
+        out.first = answer.seconds
+        out.fingerprint = fingerprint(answer.body, query.ordered, query.concatenated)
+        if answer.seconds > 6 * slow_seconds:
+            out.cold, out.runs = answer.seconds, 1  # the first run is the only one: it is cold too
+            return out
+        runs = repeat if answer.seconds <= slow_seconds else min(repeat, 3)
+        out.runs = runs
+        client.query(query.variant("warm-up"))
+        out.cold = statistics.median(client.query(query.variant(i)).seconds for i in range(1, runs + 1))
+        plain = client.query(query.text)
+        out.repeat_fingerprint = fingerprint(plain.body, query.ordered, query.concatenated)
+        times = []
+        for _ in range(runs):
+            answer = client.query(query.text)
+            times.append(answer.seconds)
+        out.repeated = statistics.median(times)
+        out.cache = answer.cache
+    except (QueryFailed, OSError, ValueError) as exc:
+        out.error = " ".join(str(exc).split())[:200]
+    return out
+
+
+def light_texts(queries: list[BenchQuery], count: int, client_number: int, repeated: bool) -> list[str]:
+    """``count`` texts alternating over the light queries: all distinct, or the same few over and over."""
+    light = [q for q in queries if q.weight == "light"]
+    if repeated:
+        return [light[i % len(light)].text for i in range(count)]
+    return [light[i % len(light)].variant(f"client {client_number} request {i}") for i in range(count)]
+
+
+def measure_concurrency(system, queries: list[BenchQuery], clients: list[int], requests: int,
+                        timeout: float) -> dict[tuple[int, str], LoadResult]:
+    out = {}
+    for n in clients:
+        for mode in ("distinct", "repeated"):
+            texts = [light_texts(queries, requests, c, mode == "repeated") for c in range(n)]
+            out[(n, mode)] = concurrent_load(system.port, system.path, texts, timeout)
+    return out

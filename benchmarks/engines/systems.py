@@ -1,0 +1,353 @@
+"""The systems compared: how each loads the data, starts, answers, reports its memory and stops.
+
+- ``guidegraph``: ``guidegraph serve`` on its embedded store (loaded by ``guidegraph load`` when that
+  command exists, else by pyoxigraph's bulk loader into the same on-disk store).
+- ``guidegraph-virtuoso``: ``guidegraph serve --store remote`` in front of the Virtuoso below.
+- ``oxigraph``: Oxigraph's own server (``oxigraph load`` + ``oxigraph serve --union-default-graph``).
+- ``virtuoso``: Virtuoso's /sparql, started by tests/virtuoso_server.py.
+- ``pyoxigraph``: pyoxigraph in memory inside the benchmark process (query + SPARQL JSON, no HTTP).
+
+Every server runs in its own process group on 127.0.0.1 and is stopped (group-wide) by ``stop``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import procs
+from .client import Answer, SparqlClient
+from .generator import BASE
+
+VENV_BIN = Path(sys.executable).parent
+ASK = "ASK { ?s ?p ?o }"
+START_SECONDS = 120.0  # a server not answering by then is reported as not started
+
+
+@dataclass
+class LoadInfo:
+    seconds: float
+    peak_bytes: int | None
+    how: str
+
+
+class System:
+    name = ""
+    label = ""
+    http = True  # measured over HTTP (concurrency applies)
+
+    def __init__(self, work: Path, timeout: float) -> None:
+        self.work, self.timeout = work / self.name, timeout
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.proc: subprocess.Popen | None = None
+        self.port: int | None = None
+        self.path = "/sparql"
+        self.startup_seconds: float | None = None
+        self.settle_seconds: float | None = None
+
+    def unavailable(self) -> str | None:
+        """Why this system cannot run here, or None."""
+        return None
+
+    def load(self, data: Path) -> LoadInfo:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def client(self):
+        return SparqlClient(self.port, self.path, self.timeout)
+
+    def _serve(self, argv: list[str], ready_path: str | None = None, cwd: Path | None = None) -> None:
+        self.port = self.port or procs.free_port()
+        started = time.monotonic()
+        self.proc = procs.start(argv, self.work / "server.log", cwd=cwd)
+        try:
+            procs.wait_http(self.port, ready_path or self._ask_path(), self.proc, timeout=START_SECONDS)
+        except Exception as exc:
+            self.stop()
+            raise RuntimeError(f"{exc}; last log line: {self._last_log_line()}") from None
+        self.startup_seconds = time.monotonic() - started
+        self.settle_seconds = procs.wait_idle(self.proc.pid, timeout=self.timeout)
+
+    def _last_log_line(self) -> str:
+        try:
+            lines = (self.work / "server.log").read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return "(no log)"
+        return lines[-1][-300:] if lines else "(empty log)"
+
+    def _ask_path(self) -> str:
+        from urllib.parse import quote
+
+        return f"{self.path}?query={quote(ASK)}"
+
+    def resident_bytes(self) -> int | None:
+        return procs.resident_bytes(self.proc.pid) if self.proc and self.proc.poll() is None else None
+
+    def peak_bytes(self) -> int | None:
+        return procs.peak_memory_bytes(self.proc.pid) if self.proc and self.proc.poll() is None else None
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            procs.stop(self.proc)
+            self.proc = None
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def versions(self) -> dict[str, str]:
+        return {}
+
+
+class GuidegraphEmbedded(System):
+    name, label = "guidegraph", "guidegraph (embedded)"
+
+    def load(self, data: Path) -> LoadInfo:
+        store = self.work / "data"
+        shutil.rmtree(store, ignore_errors=True)
+        log = self.work / "load.log"
+        if _has_load_command():
+            seconds, peak = procs.run_timed([str(VENV_BIN / "guidegraph"), "load", "--data-dir", str(store), str(data)],
+                                            log, timeout=self.timeout * 20)
+            how = "guidegraph load"
+        else:
+            code = ("import sys, pyoxigraph as ox; s = ox.Store(sys.argv[1]); "
+                    "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); s.flush()")
+            seconds, peak = procs.run_timed([sys.executable, "-c", code, str(store), str(data)], log,
+                                            timeout=self.timeout * 20)
+            how = "pyoxigraph Store(dir).bulk_load (no `guidegraph load` on this branch)"
+        from guidegraph.bundled_corpus import record_base_iri
+
+        record_base_iri(store, BASE)
+        return LoadInfo(seconds, peak, how)
+
+    def start(self) -> None:
+        self._serve([str(VENV_BIN / "guidegraph"), "serve", "--data-dir", str(self.work / "data"), "--no-corpus",
+                     "--host", "127.0.0.1", "--port", str(self._port()), "--base-iri", BASE,
+                     "--timeout", f"{self.timeout:g}"])
+
+    def _port(self) -> int:
+        self.port = procs.free_port()
+        return self.port
+
+
+class GuidegraphRemote(System):
+    """guidegraph's remote store in front of a SPARQL endpoint another System serves."""
+
+    name, label = "guidegraph-virtuoso", "guidegraph on Virtuoso"
+
+    def __init__(self, work: Path, timeout: float, backend: "System") -> None:
+        super().__init__(work, timeout)
+        self.backend = backend
+
+    def unavailable(self) -> str | None:
+        return self.backend.unavailable()
+
+    def load(self, data: Path) -> LoadInfo:
+        return LoadInfo(float("nan"), None, f"none of its own: the data is {self.backend.label}'s")
+
+    def start(self) -> None:
+        self.port = procs.free_port()
+        dialect = ["--remote-dialect", "virtuoso"] if "--remote-dialect" in _serve_help() else []
+        self._serve([str(VENV_BIN / "guidegraph"), "serve", "--store", "remote", *dialect,
+                     "--endpoint", self.backend.endpoint_url(),
+                     "--host", "127.0.0.1", "--port", str(self.port), "--base-iri", BASE,
+                     "--timeout", f"{self.timeout:g}"])
+
+
+class OxigraphServer(System):
+    name, label = "oxigraph", "Oxigraph server"
+
+    def unavailable(self) -> str | None:
+        return None if (VENV_BIN / "oxigraph").exists() else "the `oxigraph` command is not installed (pip install oxigraph)"
+
+    def load(self, data: Path) -> LoadInfo:
+        store = self.work / "data"
+        shutil.rmtree(store, ignore_errors=True)
+        seconds, peak = procs.run_timed([str(VENV_BIN / "oxigraph"), "load", "--location", str(store), "--file", str(data)],
+                                        self.work / "load.log", timeout=self.timeout * 20)
+        return LoadInfo(seconds, peak, "oxigraph load")
+
+    def start(self) -> None:
+        self.port = procs.free_port()
+        self._serve([str(VENV_BIN / "oxigraph"), "serve", "--location", str(self.work / "data"),
+                     "--bind", f"127.0.0.1:{self.port}", "--union-default-graph",
+                     "--timeout-s", str(int(self.timeout))], ready_path="/query?query=" + "ASK%7B%7D")
+        self.path = "/query"
+
+    def versions(self) -> dict[str, str]:
+        out = subprocess.run([str(VENV_BIN / "oxigraph"), "--version"], capture_output=True, text=True, timeout=30)
+        return {"oxigraph server": out.stdout.strip().removeprefix("oxigraph ").strip()}
+
+
+class PyoxigraphInMemory(System):
+    name, label = "pyoxigraph", "pyoxigraph in memory (in-process)"
+    http = False
+
+    def __init__(self, work: Path, timeout: float) -> None:
+        super().__init__(work, timeout)
+        self.store = None
+        self.loaded_bytes: int | None = None
+
+    def load(self, data: Path) -> LoadInfo:
+        import gc
+
+        import pyoxigraph as ox
+
+        self.store = None
+        gc.collect()
+        before = procs.resident_bytes(os.getpid())
+        started = time.monotonic()
+        store = ox.Store()
+        store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+        seconds = time.monotonic() - started
+        self.store = store
+        self.loaded_bytes = max(0, procs.resident_bytes(os.getpid()) - before)
+        return LoadInfo(seconds, None, "Store().bulk_load in this process")
+
+    def start(self) -> None:
+        self.startup_seconds = None  # nothing to start: the load is the start
+
+    def client(self):
+        return InProcessClient(self.store)
+
+    def resident_bytes(self) -> int | None:
+        return self.loaded_bytes  # what the load added to this process
+
+    def peak_bytes(self) -> int | None:
+        return None
+
+    def stop(self) -> None:
+        pass
+
+    def cleanup(self) -> None:
+        self.store = None
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+class InProcessClient:
+    """Store.query + serialisation to SPARQL JSON: what any server on this engine must at least do."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def query(self, text: str) -> Answer:
+        import pyoxigraph as ox
+
+        started = time.perf_counter()
+        results = self.store.query(text, use_default_graph_as_union=True)
+        body = results.serialize(format=ox.QueryResultsFormat.JSON)
+        return Answer(time.perf_counter() - started, body)
+
+    def close(self) -> None:
+        pass
+
+
+class Virtuoso(System):
+    """Virtuoso 7 through the launcher of tests/virtuoso_server.py (from the virtuoso branch).
+
+    The launcher starts a fresh database; the benchmark loads it there, shuts it
+    down and starts ``virtuoso-t`` again on the same files, so the first runs
+    meet a freshly started server like the other systems' do."""
+
+    name, label = "virtuoso", "Virtuoso (direct)"
+
+    def __init__(self, work: Path, timeout: float, memory_mb: int = 2048) -> None:
+        super().__init__(work, timeout)
+        self.server = None
+        self.memory_mb = memory_mb
+
+    def unavailable(self) -> str | None:
+        if shutil.which("virtuoso-t") is None:
+            return "`virtuoso-t` is not installed (Debian package virtuoso-opensource)"
+        if _virtuoso_launcher() is None:
+            return "tests/virtuoso_server.py (the Virtuoso launcher of the virtuoso branch) is not in this checkout"
+        return None
+
+    def load(self, data: Path) -> LoadInfo:
+        launcher = _virtuoso_launcher()
+        directory = self.work / "db"
+        shutil.rmtree(directory, ignore_errors=True)
+        self.server = launcher.start_virtuoso(directory, memory_mb=self.memory_mb, threads=os.cpu_count() or 2,
+                                              timeout=max(120.0, self.timeout))
+        try:
+            seconds = self.server.bulk_load(data)
+            peak = procs.peak_memory_bytes(self.server.process.pid)
+        finally:
+            self.server.stop()
+        return LoadInfo(seconds, peak, "ld_dir + rdf_loader_run (tests/virtuoso_server.py)")
+
+    def start(self) -> None:
+        launcher = _virtuoso_launcher()
+        server = self.server
+        self.port = server.http_port
+        self._serve([launcher.VIRTUOSO, "+foreground", "+configfile", str(server.directory / "virtuoso.ini")],
+                    cwd=server.directory)
+        server.process = self.proc
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None and self.server is not None:
+            self.server.stop()  # a clean shutdown through isql, killed if it hangs
+        super().stop()
+
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.http_port}/sparql"
+
+    def versions(self) -> dict[str, str]:
+        return {}
+
+
+def _serve_help() -> str:
+    try:
+        out = subprocess.run([str(VENV_BIN / "guidegraph"), "serve", "--help"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return out.stdout
+
+
+def _has_load_command() -> bool:
+    try:
+        out = subprocess.run([str(VENV_BIN / "guidegraph"), "load", "--help"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0 and "--data-dir" in out.stdout
+
+
+def _virtuoso_launcher():
+    tests = Path(__file__).resolve().parents[2] / "tests"
+    if not (tests / "virtuoso_server.py").exists():
+        return None
+    if str(tests) not in sys.path:
+        sys.path.insert(0, str(tests))
+    import importlib
+
+    return importlib.import_module("virtuoso_server")
+
+
+SYSTEM_NAMES = ("guidegraph", "guidegraph-virtuoso", "oxigraph", "virtuoso", "pyoxigraph")
+
+
+def make_systems(names: list[str], work: Path, timeout: float) -> list[System]:
+    made: dict[str, System] = {}
+    virtuoso = Virtuoso(work, timeout) if {"virtuoso", "guidegraph-virtuoso"} & set(names) else None
+    for name in SYSTEM_NAMES:
+        if name not in names:
+            continue
+        if name == "guidegraph":
+            made[name] = GuidegraphEmbedded(work, timeout)
+        elif name == "oxigraph":
+            made[name] = OxigraphServer(work, timeout)
+        elif name == "pyoxigraph":
+            made[name] = PyoxigraphInMemory(work, timeout)
+        elif name == "virtuoso":
+            made[name] = virtuoso
+        elif name == "guidegraph-virtuoso":
+            made[name] = GuidegraphRemote(work, timeout, virtuoso)
+    return list(made.values())

@@ -1,0 +1,113 @@
+"""The engines benchmark (benchmarks/bench_engines.py) keeps working: a quick run on the real servers.
+
+The smoke run uses the systems that need nothing beyond the Python packages
+(guidegraph, Oxigraph server, pyoxigraph in memory) at 10^4 triples; it checks
+that the report names every query and that every system returned the same
+rows for each. The generator and the fingerprints get small checks of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from engines import generator  # noqa: E402
+from engines.fingerprint import fingerprint  # noqa: E402
+from engines.queries import all_queries, canned_queries  # noqa: E402
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _results(*rows: dict) -> bytes:
+    names = sorted({k for row in rows for k in row})
+    return json.dumps({"head": {"vars": names}, "results": {"bindings": list(rows)}}).encode()
+
+
+def test_fingerprint_compares_numbers_by_value_and_rows_as_a_multiset():
+    a = _results({"n": {"type": "literal", "value": "5", "datatype": XSD + "int"}},
+                 {"n": {"type": "literal", "value": "7", "datatype": XSD + "integer"}})
+    b = _results({"n": {"type": "literal", "value": "7.0", "datatype": XSD + "decimal"}},
+                 {"n": {"type": "literal", "value": "5", "datatype": XSD + "integer"}})
+    assert fingerprint(a, ordered=False).unordered == fingerprint(b, ordered=False).unordered
+    assert fingerprint(a, ordered=True).ordered != fingerprint(b, ordered=True).ordered
+    c = _results({"n": {"type": "literal", "value": "6", "datatype": XSD + "integer"}},
+                 {"n": {"type": "literal", "value": "5", "datatype": XSD + "integer"}})
+    assert fingerprint(a, ordered=False).unordered != fingerprint(c, ordered=False).unordered
+
+
+def test_fingerprint_relabels_blank_nodes_and_sorts_group_concat_parts():
+    a = _results({"x": {"type": "bnode", "value": "b12"}, "t": {"type": "literal", "value": "乙、甲"}})
+    b = _results({"x": {"type": "bnode", "value": "genid-99"}, "t": {"type": "literal", "value": "甲、乙"}})
+    assert fingerprint(a, False, {"t": "、"}).unordered == fingerprint(b, False, {"t": "、"}).unordered
+    assert fingerprint(a, False).unordered != fingerprint(b, False).unordered
+
+
+def test_group_concat_variables_are_found_in_the_canned_queries():
+    found = {q.name: q.concatenated for q in canned_queries()}
+    assert found["canned:offices_and_phones"] == {"people": "、", "phones": "、"}
+    assert found["canned:deadlines"] == {}
+
+
+def test_generator_is_deterministic_and_writes_distinct_quads(tmp_path, monkeypatch):
+    monkeypatch.setenv("GUIDEGRAPH_BENCH_CACHE", str(tmp_path))
+    size = generator.SeedModel(generator.seed_nquads())
+    triples = len(size.shared) + len(size.lines) + 500  # into the second replica
+    first = list(generator.generated_lines(triples, seed=3))
+    assert first == list(generator.generated_lines(triples, seed=3))
+    assert len(first) == triples == len(set(first))
+    other = list(generator.generated_lines(triples, seed=4))
+    assert other[: len(size.shared) + len(size.lines)] == first[: len(size.shared) + len(size.lines)]  # replica 0 is the seed
+    assert other != first  # replicas differ by seed
+    renamed = [line for line in first[-500:] if "/guide/" in line]
+    assert renamed and all(re.search(r"/guide/[^/]+/\d{4}/[^/>]+r1[/>]", line) for line in renamed)
+
+
+@pytest.mark.slow
+def test_quick_run_reports_every_query_with_agreeing_fingerprints(tmp_path):
+    out = tmp_path / "engines.md"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_engines.py"), "--quick", "--scales", "1e4",
+         "--systems", "guidegraph,oxigraph,pyoxigraph", "--clients", "1,2", "--requests", "10",
+         "--timeout", "60", "--out", str(out), "--work-dir", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=900, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = out.read_text(encoding="utf-8")
+    assert report == result.stdout.rstrip("\n") + "\n"
+    section = report.split("### Result fingerprints", 1)[1].split("###", 1)[0]
+    verdicts = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 5 and cells[0] not in ("query", "---"):
+            verdicts[cells[0]] = cells[1]
+    names = [q.name for q in all_queries(generator.sample_iris())]
+    assert sorted(verdicts) == sorted(names)
+    # ties in ORDER BY may come out in another order; the rows themselves must be the same
+    assert {n: v for n, v in verdicts.items() if v not in ("agree", "same rows, another order")} == {}
+    for system in ("guidegraph (embedded)", "Oxigraph server", "pyoxigraph in memory (in-process)"):
+        assert system in report
+    assert "### Light-query throughput" in report and "### Targets" in report
+    assert "error" not in section
+    assert not list((tmp_path / "work").glob("*/*/data"))  # every store removed
+    assert _processes_mentioning(str(tmp_path)) == []  # every server stopped
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if text in cmdline:
+                found.append(cmdline)
+    return found
