@@ -8,17 +8,19 @@ runs in the background, so no request waits for it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 
 from flask import Flask
 
 from guidegraph.errors import GuideGraphError
-from guidegraph.store.base import GraphStore
+from guidegraph.store.base import GraphStore, QueryTimeout
 
 log = logging.getLogger("guidegraph.server")
 
 QUIET_SECONDS = 1.0
+WARM_SECONDS = 10.0
 POLL_SECONDS = 0.5
 
 
@@ -29,6 +31,11 @@ class CacheWarmer:
         self._stop = threading.Event()
         self.warmed_version: tuple | None = None
         self.passes = 0
+        self.too_slow: set[str] = set()
+        # The server's own work, not a reader's: a query that would hold the engine for long is left to
+        # the reader who asks for it.
+        limit = settings.timeout
+        self._budget = dataclasses.replace(settings, timeout=min(limit, WARM_SECONDS) if limit else WARM_SECONDS)
         self._thread = threading.Thread(target=self._watch, daemon=True, name="cache-warmer")
         self._thread.start()
 
@@ -54,11 +61,17 @@ class CacheWarmer:
         for query in load_queries():
             if self._stop.is_set():
                 break
+            if query.slug in self.too_slow:
+                continue
             try:
-                run_answer(self.store, self.settings, query, {}, None)
+                run_answer(self.store, self._budget, query, {}, None)
                 answered += 1
             except ParameterError:
                 continue  # a required parameter without a default: nothing to warm
+            except QueryTimeout:
+                # A stopped query costs an engine restart: once is enough for this server's lifetime.
+                self.too_slow.add(query.slug)
+                log.info("warming the cache: %s ran past %g s; it is not warmed again", query.slug, self._budget.timeout)
             except GuideGraphError as exc:
                 log.info("warming the cache: %s did not answer (%s)", query.slug, exc)
         self.passes += 1

@@ -127,3 +127,29 @@ def test_a_304_keeps_the_connection_and_hits_answer_conditionals(server):
         assert head.status == 200 and head.read() == b""
     finally:
         conn.close()
+
+
+def test_a_canned_query_too_slow_to_warm_is_not_warmed_again(monkeypatch):
+    from guidegraph.server import cache_warming
+
+    monkeypatch.setattr(cache_warming, "WARM_SECONDS", 0.000001)  # every query runs past it
+    app = create_app({"timeout": 10, "warm_cache": False})
+    try:
+        from guidegraph.bundled_corpus import load_bundled_corpus
+
+        store = app.extensions["guidegraph.store"]
+        load_bundled_corpus(store, app.extensions["guidegraph.settings"].data_base_iri)
+        warmer = cache_warming.CacheWarmer(store, app.extensions["guidegraph.settings"])  # warms in the background
+        try:
+            deadline = time.monotonic() + 120
+            while warmer.warmed_version != (store.version.token, store.version.counter):
+                assert time.monotonic() < deadline, "no warming pass finished"
+                time.sleep(0.1)
+            assert warmer.too_slow  # stopped, and remembered
+            engine = store._engine.generation
+            warmer.warm()
+            assert store._engine.generation == engine  # not run (and stopped) again
+        finally:
+            warmer.close()
+    finally:
+        close_app(app)
