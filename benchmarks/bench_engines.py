@@ -169,7 +169,7 @@ def header(args: argparse.Namespace, skipped: dict[str, str], systems_versions: 
              f"`python benchmarks/bench_engines.py {' '.join(sys.argv[1:])}`".rstrip(), "",
              *report.table(["machine", ""], [[k, v] for k, v in rows]), "",
              "Times are client wall time over one keep-alive HTTP connection on loopback, SPARQL JSON results, "
-             "body fully read (pyoxigraph: query + serialisation to SPARQL JSON in the benchmark process). "
+             "body fully read (pyoxigraph: query + serialisation to SPARQL JSON, timed in the process holding the store). "
              "Every system holds the same quads; the default graph is the union of the named graphs. "
              "Other work on this machine shares its cores, so figures vary between runs.", ""]
     if skipped:
