@@ -92,7 +92,7 @@ def test_quick_run_reports_every_query_with_agreeing_fingerprints(tmp_path):
     assert sorted(verdicts) == sorted(names)
     # ties in ORDER BY may come out in another order; the rows themselves must be the same
     assert {n: v for n, v in verdicts.items() if v not in ("agree", "same rows, another order")} == {}
-    for system in ("guidegraph (embedded)", "Oxigraph server", "pyoxigraph in memory (in-process)"):
+    for system in ("guidegraph (embedded)", "Oxigraph server", "pyoxigraph in memory (no HTTP)"):
         assert system in report
     assert "### Light-query throughput" in report and "### Targets" in report
     assert "error" not in section

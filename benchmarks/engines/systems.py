@@ -5,7 +5,8 @@
 - ``guidegraph-virtuoso``: ``guidegraph serve --store remote`` in front of the Virtuoso below.
 - ``oxigraph``: Oxigraph's own server (``oxigraph load`` + ``oxigraph serve --union-default-graph``).
 - ``virtuoso``: Virtuoso's /sparql, started by tests/virtuoso_server.py.
-- ``pyoxigraph``: pyoxigraph in memory inside the benchmark process (query + SPARQL JSON, no HTTP).
+- ``pyoxigraph``: pyoxigraph in memory without HTTP (query + SPARQL JSON, timed in the child process
+  of the benchmark that holds the store, so a runaway query can be stopped).
 
 Every server runs in its own process group on 127.0.0.1 and is stopped (group-wide) by ``stop``.
 """
@@ -188,66 +189,107 @@ class OxigraphServer(System):
 
 
 class PyoxigraphInMemory(System):
-    name, label = "pyoxigraph", "pyoxigraph in memory (in-process)"
+    """pyoxigraph in memory, no HTTP: Store.query + SPARQL JSON, timed where the store lives.
+
+    The store lives in a child process of the benchmark, so a query that runs
+    past the timeout can be stopped (pyoxigraph's query has no time limit of
+    its own); the time is taken around query and serialisation inside it."""
+
+    name, label = "pyoxigraph", "pyoxigraph in memory (no HTTP)"
     http = False
 
     def __init__(self, work: Path, timeout: float) -> None:
         super().__init__(work, timeout)
-        self.store = None
-        self.loaded_bytes: int | None = None
+        self.worker = None
+        self.conn = None
 
     def load(self, data: Path) -> LoadInfo:
-        import gc
+        import multiprocessing
 
-        import pyoxigraph as ox
-
-        self.store = None
-        gc.collect()
-        before = procs.resident_bytes(os.getpid())
-        started = time.monotonic()
-        store = ox.Store()
-        store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-        seconds = time.monotonic() - started
-        self.store = store
-        self.loaded_bytes = max(0, procs.resident_bytes(os.getpid()) - before)
-        return LoadInfo(seconds, None, "Store().bulk_load in this process")
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.worker = ctx.Process(target=_in_memory_store, args=(child, str(data)), daemon=True)
+        self.worker.start()
+        child.close()
+        if not self.conn.poll(self.timeout * 20):
+            self.stop()
+            raise RuntimeError(f"the in-memory store did not load within {self.timeout * 20:g} s")
+        kind, seconds = self.conn.recv()
+        if kind != "loaded":
+            self.stop()
+            raise RuntimeError(f"the in-memory store failed to load: {seconds}")
+        return LoadInfo(seconds, procs.peak_memory_bytes(self.worker.pid), "Store().bulk_load (in memory)")
 
     def start(self) -> None:
         self.startup_seconds = None  # nothing to start: the load is the start
 
     def client(self):
-        return InProcessClient(self.store)
+        return InMemoryClient(self)
 
     def resident_bytes(self) -> int | None:
-        return self.loaded_bytes  # what the load added to this process
+        return procs.resident_bytes(self.worker.pid) if self.worker and self.worker.is_alive() else None
 
     def peak_bytes(self) -> int | None:
-        return None
+        return procs.peak_memory_bytes(self.worker.pid) if self.worker and self.worker.is_alive() else None
 
     def stop(self) -> None:
-        pass
+        if self.worker is not None:
+            if self.worker.is_alive():
+                self.worker.kill()
+            self.worker.join(10)
+            self.worker = None
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
-    def cleanup(self) -> None:
-        self.store = None
-        shutil.rmtree(self.work, ignore_errors=True)
 
-
-class InProcessClient:
-    """Store.query + serialisation to SPARQL JSON: what any server on this engine must at least do."""
-
-    def __init__(self, store) -> None:
-        self.store = store
+class InMemoryClient:
+    def __init__(self, system: PyoxigraphInMemory) -> None:
+        self.system = system
 
     def query(self, text: str) -> Answer:
-        import pyoxigraph as ox
+        from .client import QueryFailed
 
-        started = time.perf_counter()
-        results = self.store.query(text, use_default_graph_as_union=True)
-        body = results.serialize(format=ox.QueryResultsFormat.JSON)
-        return Answer(time.perf_counter() - started, body)
+        conn = self.system.conn
+        if conn is None:
+            raise QueryFailed("the in-memory store was stopped after an earlier query ran past the timeout")
+        conn.send(text)
+        if not conn.poll(self.system.timeout):
+            self.system.stop()
+            raise QueryFailed(f"no answer within {self.system.timeout:g} s (the store process was stopped)")
+        kind, seconds, body = conn.recv()
+        if kind != "ok":
+            raise QueryFailed(body)
+        return Answer(seconds, body)
 
     def close(self) -> None:
         pass
+
+
+def _in_memory_store(conn, path: str) -> None:
+    """The child process holding the in-memory store: load, then answer query texts until the pipe closes."""
+    import pyoxigraph as ox
+
+    try:
+        started = time.perf_counter()
+        store = ox.Store()
+        store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+        conn.send(("loaded", time.perf_counter() - started))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent
+        conn.send(("error", str(exc)))
+        return
+    while True:
+        try:
+            text = conn.recv()
+        except EOFError:
+            return
+        try:
+            started = time.perf_counter()
+            results = store.query(text, use_default_graph_as_union=True)
+            body = results.serialize(format=ox.QueryResultsFormat.JSON)
+            conn.send(("ok", time.perf_counter() - started, body))
+        except Exception as exc:  # noqa: BLE001 - a failing query is the parent's to report
+            conn.send(("error", 0.0, " ".join(str(exc).split())[:300]))
 
 
 class Virtuoso(System):
