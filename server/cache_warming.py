@@ -20,14 +20,18 @@ from guidegraph.store.base import GraphStore, QueryTimeout
 log = logging.getLogger("guidegraph.server")
 
 QUIET_SECONDS = 1.0
-WARM_SECONDS = 10.0
+WARM_SECONDS = 3.0
 POLL_SECONDS = 0.5
 
 
 class CacheWarmer:
-    def __init__(self, store: GraphStore, settings) -> None:
+    """``after``: a thread to wait for before the first pass (the dumps being written at start:
+    a warming query stopped by its limit restarts the engine, which would interrupt them)."""
+
+    def __init__(self, store: GraphStore, settings, after: threading.Thread | None = None) -> None:
         self.store = store
         self.settings = settings
+        self._after = after
         self._stop = threading.Event()
         self.warmed_version: tuple | None = None
         self.passes = 0
@@ -43,6 +47,8 @@ class CacheWarmer:
         return (self.store.version.token, self.store.version.counter)
 
     def _watch(self) -> None:
+        while self._after is not None and self._after.is_alive() and not self._stop.wait(POLL_SECONDS):
+            pass
         while not self._stop.is_set():
             version = self._version()
             if version != self.warmed_version:
@@ -69,7 +75,8 @@ class CacheWarmer:
             except ParameterError:
                 continue  # a required parameter without a default: nothing to warm
             except QueryTimeout:
-                # A stopped query costs an engine restart: once is enough for this server's lifetime.
+                # A stopped query costs an engine restart (and a refill of its memory copy): once is
+                # enough for this server's lifetime.
                 self.too_slow.add(query.slug)
                 log.info("warming the cache: %s ran past %g s; it is not warmed again", query.slug, self._budget.timeout)
             except GuideGraphError as exc:
@@ -86,4 +93,4 @@ def install(app: Flask, store: GraphStore, settings) -> None:
     """Only for a store whose answers can be kept (it tracks its version) and with a cache."""
     if store.result_cache is None or not store.result_cache.enabled or not store.tracks_version:
         return
-    app.extensions["guidegraph.cache_warmer"] = CacheWarmer(store, settings)
+    app.extensions["guidegraph.cache_warmer"] = CacheWarmer(store, settings, app.extensions.get("guidegraph.preparing"))

@@ -178,4 +178,4 @@ def install(app: Flask) -> None:
     app.extensions["guidegraph.catalog"] = cache
     app.register_blueprint(bp)
     if app.extensions["guidegraph.settings"].prepare_dumps:
-        cache.prepare_in_background(app)
+        app.extensions["guidegraph.preparing"] = cache.prepare_in_background(app)

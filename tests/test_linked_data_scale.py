@@ -41,6 +41,7 @@ def big(tmp_path_factory):
     app = create_app({"store_instance": store, "base_iri": BASE, "data_dir": str(store.path), "prepare_dumps": True})
     server = live_server(app)
     # dumps and the catalogue's measurements are made in the background from the start; wait for them
+    app.extensions["guidegraph.preparing"].join(600)
     app.extensions["guidegraph.catalog"].measured(store, app.extensions["guidegraph.settings"])
     yield server, store, nquads, guides
     server.stop()

@@ -11,6 +11,7 @@ stays all-or-nothing.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.error
 import urllib.parse
@@ -152,6 +153,10 @@ class RemoteStore(GraphStore):
             dataset = query_dataset(sparql, base_iri) or dataset
         if dataset.is_explicit and not d.protocol_dataset_replaces_clauses and has_dataset_clause(sparql):
             sparql = without_dataset_clauses(sparql)
+        if base_iri and not _DECLARES_BASE.match(sparql):
+            # Relative IRIs resolve against our request's URL, not against whatever the remote server
+            # takes as its own base (Virtuoso leaves them relative and its N-Triples cannot be read).
+            sparql = f"BASE <{check_iri(base_iri)}>\n{sparql}"
         params = [("default-graph-uri", check_iri(iri)) for iri in dataset.default_graphs or ()]
         params += [("named-graph-uri", check_iri(iri)) for iri in dataset.named_graphs or ()]
         if d.empty_graph and dataset.is_explicit:
@@ -372,6 +377,10 @@ class RemoteStore(GraphStore):
 
 
 _PARSER = pyoxigraph.Store()  # always empty; only its SPARQL parser is used
+
+
+# A BASE among the query's leading declarations (comments and PREFIXes may come first).
+_DECLARES_BASE = re.compile(r"(?is)^(?:\s|#[^\n]*\n|PREFIX\s+[^:\s]*:\s*<[^>]*>)*BASE\b")
 
 
 def _with_position(message: str, sparql: str, base_iri: str | None) -> str:
