@@ -153,7 +153,8 @@ class RemoteStore(GraphStore):
             dataset = query_dataset(sparql, base_iri) or dataset
         if dataset.is_explicit and not d.protocol_dataset_replaces_clauses and has_dataset_clause(sparql):
             sparql = without_dataset_clauses(sparql)
-        if base_iri and not _DECLARES_BASE.match(sparql):
+        asked_text = sparql
+        if base_iri and _RELATIVE_IRI.search(sparql) and not _DECLARES_BASE.match(sparql):
             # Relative IRIs resolve against our request's URL, not against whatever the remote server
             # takes as its own base (Virtuoso leaves them relative and its N-Triples cannot be read).
             sparql = f"BASE <{check_iri(base_iri)}>\n{sparql}"
@@ -186,9 +187,10 @@ class RemoteStore(GraphStore):
         try:
             response, media_type = self._send_query(sparql, accept, params, timeout)
         except QuerySyntaxError as exc:
-            if d.syntax_error_columns:
+            if d.syntax_error_columns and sparql is asked_text:
                 raise
-            raise QuerySyntaxError(_with_position(str(exc), sparql, base_iri)) from None
+            # The position as in the text the client sent (not in ours with a BASE line added).
+            raise QuerySyntaxError(_with_position(str(exc), asked_text, base_iri)) from None
         if media_type == TSV.media_type and max_rows is not None and d.sparql_tsv:
             return self._capped(response, timeout, max_rows, results)
         reached_cap = capped_there and d.row_cap_header is not None and response.headers.get(d.row_cap_header) is not None
@@ -379,6 +381,8 @@ class RemoteStore(GraphStore):
 _PARSER = pyoxigraph.Store()  # always empty; only its SPARQL parser is used
 
 
+# An IRI reference with no scheme: <s>, <../x>, <#frag>, <> (never "< ?b && ?c >": no spaces in IRIs).
+_RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\"{}|^`\\\s]*>")
 # A BASE among the query's leading declarations (comments and PREFIXes may come first).
 _DECLARES_BASE = re.compile(r"(?is)^(?:\s|#[^\n]*\n|PREFIX\s+[^:\s]*:\s*<[^>]*>)*BASE\b")
 
