@@ -112,17 +112,19 @@ class GraphStore(abc.ABC):
         """Run ``sparql``; serialise SELECT/ASK as ``result_format`` (a ResultFormat
         name) and CONSTRUCT/DESCRIBE as ``graph_format`` (an RdfFormat name).
         An answer kept for the current dataset version is given again without running."""
-        cache = self.result_cache
-        if cache is None or not cache.enabled or not self.tracks_version or not repeats_identically(sparql):
+        def run() -> QueryAnswer:
             return self.run_query(sparql, result_format=result_format, graph_format=graph_format, dataset=dataset,
                                   timeout=timeout, max_rows=max_rows, base_iri=base_iri)
+
+        cache = self.result_cache
+        if cache is None or not cache.enabled or not self.tracks_version or not repeats_identically(sparql):
+            return run()
         version = (self.version.token, self.version.counter)  # before running: a write meanwhile moves it on
         key = ("query", sparql, result_format, graph_format, dataset, max_rows, base_iri)
         kept = cache.lookup(self, key)
         if kept is not MISSING:
             return dataclasses.replace(kept, cache="hit")
-        answer = self.run_query(sparql, result_format=result_format, graph_format=graph_format, dataset=dataset,
-                                timeout=timeout, max_rows=max_rows, base_iri=base_iri)
+        answer = run()
         cache.keep(self, key, answer, version=version)
         return dataclasses.replace(answer, cache="miss")
 
