@@ -64,6 +64,8 @@ def nesting_depth(masked: str) -> int:
 
 def check_query_size(text: str, what: str = "query") -> None:
     """Raise ProtocolError (400) if ``text`` nests or chains beyond what the engine can parse safely."""
+    if len(text) <= MAX_OPERATORS and sum(text.count(ch) for ch in _OPEN) <= MAX_NESTING:
+        return  # neither limit can be reached: each operator takes a character, each level a bracket
     masked = mask_opaque(text)
     depth = nesting_depth(masked)
     if depth > MAX_NESTING:

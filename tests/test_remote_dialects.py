@@ -68,6 +68,13 @@ def test_a_partial_answer_and_a_timeout_error_are_recognised():
     assert not VIRTUOSO.is_timeout_error("Virtuoso 37000 Error SP030: syntax")
 
 
+def test_only_a_rolled_back_transaction_is_sent_again():
+    assert VIRTUOSO.is_retry_error("Virtuoso 40001 Error SR172: Transaction deadlocked")
+    assert not VIRTUOSO.is_retry_error("Virtuoso 37000 Error SP030: syntax")
+    assert not VIRTUOSO.is_retry_error("Virtuoso S1TAT Error RC...: Returning partial results after anytime timeout")
+    assert not STANDARD.is_retry_error("Virtuoso 40001 Error SR172: Transaction deadlocked")
+
+
 def test_virtuoso_hides_its_own_graphs_and_the_stand_in_default_graph():
     assert VIRTUOSO.hides("http://www.openlinksw.com/schemas/virtrdf#")
     assert VIRTUOSO.hides(VIRTUOSO_DEFAULT_GRAPH)

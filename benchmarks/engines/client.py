@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import multiprocessing
+import re
 import statistics
 import time
 import urllib.parse
@@ -27,6 +28,16 @@ class Answer:
     seconds: float
     body: bytes
     cache: str | None = None  # the response's cache header, when it sends one
+    server_seconds: float | None = None  # the server's own time (Server-Timing: total;dur=), when it says
+
+
+_TOTAL = re.compile(r"(?:^|,)\s*total\s*;(?:[^,]*;)?\s*dur=([0-9.]+)")
+
+
+def server_time(header: str | None) -> float | None:
+    """Seconds from a Server-Timing header's ``total`` metric (RFC: dur is in milliseconds)."""
+    match = _TOTAL.search(header or "")
+    return float(match.group(1)) / 1000 if match else None
 
 
 class SparqlClient:
@@ -64,7 +75,7 @@ class SparqlClient:
             if response.status != 200:
                 raise QueryFailed(f"HTTP {response.status}: {body[:300].decode('utf-8', 'replace')}")
             cache = next((f"{h}: {response.getheader(h)}" for h in CACHE_HEADERS if response.getheader(h)), None)
-            return Answer(elapsed, body, cache)
+            return Answer(elapsed, body, cache, server_time(response.getheader("Server-Timing")))
         raise AssertionError("unreachable")
 
     def close(self) -> None:

@@ -30,6 +30,7 @@ class QueryMeasure:
     fingerprint: Fingerprint | None = None
     repeat_fingerprint: Fingerprint | None = None
     cache: str | None = None
+    repeated_server: float | None = None  # median server time of the repeated runs, when the server reports it
     error: str | None = None
 
 
@@ -60,11 +61,14 @@ def measure_query(client, query: BenchQuery, repeat: int, slow_seconds: float) -
         out.cold = statistics.median(client.query(query.variant(i)).seconds for i in range(1, runs + 1))
         plain = client.query(query.text)
         out.repeat_fingerprint = fingerprint(plain.body, query.ordered, query.concatenated)
-        times = []
+        times, server = [], []
         for _ in range(runs):
             answer = client.query(query.text)
             times.append(answer.seconds)
+            if answer.server_seconds is not None:
+                server.append(answer.server_seconds)
         out.repeated = statistics.median(times)
+        out.repeated_server = statistics.median(server) if len(server) == runs else None
         out.cache = answer.cache
     except (QueryFailed, OSError, ValueError) as exc:
         out.error = " ".join(str(exc).split())[:200]

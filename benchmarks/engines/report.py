@@ -229,9 +229,16 @@ def targets(queries: list[BenchQuery], runs: dict[str, SystemRun], triples: int)
         rep = [(q.name, _value(gg, q.name, "repeated")) for q in queries if _value(gg, q.name, "repeated")]
         w = max(rep, key=lambda p: p[1]) if rep else None
         hits = sorted({gg.queries[q.name].cache for q in queries if q.name in gg.queries and gg.queries[q.name].cache})
-        add("repeated ≤ 1 ms (client wall time, so an upper bound of server time)",
-            (f"worst {w[1] * 1000:.2f} ms ({w[0]})" if w else "–") + (f"; cache header: {hits[0]}" if hits else "; no cache header"),
-            w[1] <= 0.001 if w else None)
+        served = [(q.name, gg.queries[q.name].repeated_server) for q in queries
+                  if q.name in gg.queries and gg.queries[q.name].repeated_server is not None]
+        ws = max(served, key=lambda p: p[1]) if served and len(served) == len(rep) else None
+        wall = (f"client wall time worst {w[1] * 1000:.2f} ms ({w[0]})" if w else "–") + (
+            f"; cache header: {hits[0]}" if hits else "; no cache header")
+        if ws:
+            add("repeated ≤ 1 ms server time", f"server time (Server-Timing) worst {ws[1] * 1000:.2f} ms ({ws[0]}); {wall}",
+                ws[1] <= 0.001)
+        else:
+            add("repeated ≤ 1 ms (client wall time, so an upper bound of server time)", wall, w[1] <= 0.001 if w else None)
     if gg and virt:
         # over the queries both answered cold and repeated, so the two means cover the same mix
         common = [q.name for q in queries

@@ -10,5 +10,11 @@ import re
 _VARIES = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID)\s*\(|\bLOAD\b|\bSERVICE\b", re.IGNORECASE)
 
 
+_WORDS = ("now", "rand", "uuid", "load", "service")  # what _VARIES needs, as a test that is quicker to fail
+
+
 def repeats_identically(sparql: str) -> bool:
+    lowered = sparql.lower()
+    if not any(word in lowered for word in _WORDS):
+        return True
     return _VARIES.search(sparql) is None

@@ -11,8 +11,10 @@ stays all-or-nothing.
 from __future__ import annotations
 
 import json
+import random
 import re
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -54,6 +56,8 @@ FORM = "application/x-www-form-urlencoded"
 READ_CHUNK = 1 << 16
 DETECT_SECONDS = 10
 SERVER_LIMIT_GRACE = 5.0  # seconds
+RETRIES = 6  # sends again of a request the server rolled back (a deadlock victim), after 50 ms, 100 ms, …
+RETRY_PAUSE = 0.05  # seconds
 
 
 class RemoteStore(GraphStore):
@@ -93,6 +97,9 @@ class RemoteStore(GraphStore):
         except (urllib.error.URLError, OSError) as exc:
             raise StoreUnavailable(f"cannot reach the remote store at {self.endpoint}: {getattr(exc, 'reason', exc)}") from None
 
+    def close(self) -> None:
+        self._http.close()
+
     def _describe(self, body: str) -> str:
         return describe(self.dialect.error_text(body))
 
@@ -110,21 +117,26 @@ class RemoteStore(GraphStore):
             url, data, content_type = self.endpoint, urllib.parse.urlencode([("query", text), *params]).encode("ascii"), FORM
         # A server that keeps the limit itself gets a moment to say so before we hang up.
         wait = timeout + SERVER_LIMIT_GRACE if timeout and d.timeout_parameter_ms else timeout
-        response = self._request(url, data, {"Content-Type": content_type, "Accept": accept}, wait)
+        response = self._request(url, data, {"Content-Type": content_type, "Accept": accept}, wait, reuse=True)
         if d.is_partial(response.headers):
             response.close()
             raise QueryTimeout(f"the remote store stopped the query at its time limit of {timeout or 0:g} s")
         content_type = response.headers.get("Content-Type", "")
         return response, content_type.split(";")[0].strip().lower()
 
-    def _request(self, url: str, data: bytes | None, headers: dict[str, str], timeout: float | None, method: str = "POST"):
-        try:
-            return self._http.open(url, data=data, method=method, headers=headers, timeout=timeout,
-                                   auth=self.dialect.http_auth, describe=self._describe)
-        except RemoteHttpError as exc:
-            if self.dialect.is_timeout_error(exc.body):
-                raise QueryTimeout(f"the remote store stopped the query at its time limit of {timeout or 0:g} s") from None
-            raise
+    def _request(self, url: str, data: bytes | None, headers: dict[str, str], timeout: float | None, method: str = "POST",
+                 reuse: bool = False):
+        for attempt in range(RETRIES + 1):
+            try:
+                return self._http.open(url, data=data, method=method, headers=headers, timeout=timeout,
+                                       auth=self.dialect.http_auth, describe=self._describe, reuse=reuse)
+            except RemoteHttpError as exc:
+                if self.dialect.is_timeout_error(exc.body):
+                    raise QueryTimeout(f"the remote store stopped the query at its time limit of {timeout or 0:g} s") from None
+                if attempt == RETRIES or not self.dialect.is_retry_error(exc.body):
+                    raise
+            time.sleep(RETRY_PAUSE * 2 ** attempt + random.random() * RETRY_PAUSE)
+        raise AssertionError("unreachable")
 
     def _read(self, response, timeout: float | None) -> bytes:
         return self._http.read(response, self.endpoint, timeout)
@@ -284,7 +296,7 @@ class RemoteStore(GraphStore):
     def _gsp_get(self, graph: str | None, media_type: str) -> bytes | None:
         url = self._gsp_url(graph)
         try:
-            response = self._request(url, None, {"Accept": media_type}, None, method="GET")
+            response = self._request(url, None, {"Accept": media_type}, None, method="GET", reuse=True)
         except RemoteHttpError as exc:
             if exc.status == 404:
                 return None

@@ -97,6 +97,8 @@ class RemoteDialect:
     timeout_parameter_ms: str | None = None  # protocol parameter with the time limit in milliseconds
     partial_answer_header: tuple[str, str] | None = None  # (header, value) marking an answer cut by its time limit
     timeout_error_codes: tuple[str, ...] = ()  # error codes in an error body that mean "time limit"
+    # Error codes meaning the server rolled the request's transaction back and it may simply be sent again.
+    retry_error_codes: tuple[str, ...] = ()
     _update_pragmas: str = field(default="", repr=False)
 
     def update_text(self, sparql: str) -> str:
@@ -123,6 +125,9 @@ class RemoteDialect:
 
     def is_timeout_error(self, text: str) -> bool:
         return any(code in text for code in self.timeout_error_codes)
+
+    def is_retry_error(self, text: str) -> bool:
+        return any(code in text for code in self.retry_error_codes)
 
     def error_text(self, body: str) -> str:
         """The server's error without the echo of the request."""
@@ -158,6 +163,9 @@ def _virtuoso() -> RemoteDialect:
         timeout_parameter_ms="timeout",
         partial_answer_header=("X-SQL-State", "S1TAT"),
         timeout_error_codes=("S1TAT",),
+        # A deadlock victim is rolled back whole (one HTTP request is one transaction there),
+        # so sending it again cannot apply it twice.
+        retry_error_codes=("SR172",),
         _update_pragmas=f"define input:default-graph-uri <{VIRTUOSO_DEFAULT_GRAPH}> ",
     )
 

@@ -1,16 +1,25 @@
-"""HTTP to a remote SPARQL server: one request at a time, its failures as our errors.
+"""HTTP to a remote SPARQL server, its failures as our errors.
 
-Plain urllib with an opener built per request, so credentials (basic, sent up
-front, or digest, answering the challenge) belong to this store and never to
-the process: no global opener is installed and concurrent requests share no
-authentication state.
+Reads (queries, Graph Store GETs) go over kept-alive connections: a new TCP
+connection per query cost more than a point lookup takes on the server. A
+reused connection the server has meanwhile closed gets the request once more on
+a new one, which is harmless for a read. Writes keep one connection each, so a
+write is never sent twice.
+
+Everything the kept connections do not handle (a digest challenge, a redirect,
+a proxy from the environment) goes through plain urllib with an opener built
+per request, so credentials (basic, sent up front, or digest, answering the
+challenge) belong to this store and never to the process: no global opener is
+installed and concurrent requests share no authentication state.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.client
 import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,22 +29,108 @@ from guidegraph.store.base import QuerySyntaxError, QueryTimeout, StoreUnavailab
 
 USER_AGENT = "guidegraph"
 ERROR_BODY_BYTES = 4096
+IDLE_CONNECTIONS = 32  # kept per server; more concurrent readers open (and then drop) their own
+_REDIRECTS = {301, 302, 303, 307, 308}
+_STALE = (http.client.RemoteDisconnected, http.client.BadStatusLine, BrokenPipeError, ConnectionResetError,
+          ConnectionAbortedError)
 
 
 class RemoteHttp:
     def __init__(self, user: str | None = None, password: str | None = None) -> None:
         self._credentials = (user, password or "") if user else None
+        self._idle: dict[tuple[str, str], list[http.client.HTTPConnection]] = {}
+        self._lock = threading.Lock()
+        self._by_urllib: set[str] = set()  # URLs (without query) that challenged for digest or redirected
+        # Read once: scanning the environment for proxies took longer than a point lookup on the server.
+        self._proxies = urllib.request.getproxies()
 
     def open(self, url: str, *, data: bytes | None = None, method: str | None = None,
              headers: dict[str, str] | None = None, timeout: float | None = None, auth: str = "basic",
-             describe=str):
-        """Send one request; the response, its body unread. ``describe`` turns an error body into a message."""
-        request = urllib.request.Request(url, data=data, method=method, headers={"User-Agent": USER_AGENT, **(headers or {})})
+             describe=str, reuse: bool = False):
+        """Send one request; the response, its body unread. ``describe`` turns an error body into a message.
+        ``reuse``: the request is a read, which may go over (and be repeated on) a kept connection."""
+        headers = {"User-Agent": USER_AGENT, **(headers or {})}
+        if reuse and self._keeps(url, auth):
+            response = self._over_kept_connection(url, data, method, headers, timeout, auth, describe)
+            if response is not None:
+                return response
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
         with self.translated(url, timeout, describe):
             return self._opener(url, auth).open(request, timeout=timeout if timeout else socket.getdefaulttimeout())
 
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for connections in idle.values():
+            for conn in connections:
+                conn.close()
+
+    # -- kept connections ----------------------------------------------------
+    def _keeps(self, url: str, auth: str) -> bool:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or _without_query(url) in self._by_urllib:
+            return False
+        return parts.scheme not in self._proxies or bool(urllib.request.proxy_bypass(parts.hostname or ""))
+
+    def _over_kept_connection(self, url, data, method, headers, timeout, auth, describe):
+        """The response over a kept connection, or None when urllib must send this request instead."""
+        parts = urllib.parse.urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if self._credentials is not None and auth == "basic":
+            token = base64.b64encode(":".join(self._credentials).encode("utf-8")).decode("ascii")
+            headers = {**headers, "Authorization": f"Basic {token}"}
+        with self.translated(url, timeout, describe):
+            conn, kept = self._take(key), True
+            if conn is None:
+                conn, kept = _connection(parts, timeout), False
+            while True:
+                conn.timeout = timeout if timeout else socket.getdefaulttimeout()
+                if conn.sock is not None:
+                    conn.sock.settimeout(conn.timeout)
+                try:
+                    conn.request(method or ("POST" if data is not None else "GET"), target, body=data, headers=headers)
+                    raw = conn.getresponse()
+                    break
+                except _STALE:
+                    conn.close()
+                    if not kept:
+                        raise
+                    conn, kept = _connection(parts, timeout), False  # the server had closed the kept one
+                except (socket.timeout, TimeoutError):
+                    conn.close()
+                    raise
+                except OSError as exc:
+                    conn.close()
+                    raise urllib.error.URLError(exc) from None
+                except BaseException:
+                    conn.close()
+                    raise
+            response = _KeptResponse(raw, conn, lambda c: self._give_back(key, c))
+            status = raw.status
+            if status in _REDIRECTS or (status == 401 and self._credentials is not None and auth == "digest"):
+                response.close()
+                self._by_urllib.add(_without_query(url))
+                return None
+            if status >= 400:
+                raise urllib.error.HTTPError(url, status, raw.reason, raw.headers, response)
+            return response
+
+    def _take(self, key) -> http.client.HTTPConnection | None:
+        with self._lock:
+            connections = self._idle.get(key)
+            return connections.pop() if connections else None
+
+    def _give_back(self, key, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            connections = self._idle.setdefault(key, [])
+            if len(connections) < IDLE_CONNECTIONS:
+                connections.append(conn)
+                return
+        conn.close()
+
     def read(self, response, url: str, timeout: float | None) -> bytes:
-        """The whole body, then the connection closed."""
+        """The whole body; then the connection is given back for the next read, or closed."""
         with self.translated(url, timeout, str):
             try:
                 return response.read()
@@ -70,6 +165,44 @@ class RemoteHttp:
             raise StoreUnavailable(f"cannot reach the remote store at {_origin(url)}: {exc.reason}") from None
         except (http.client.HTTPException, ConnectionError) as exc:
             raise StoreUnavailable(f"the remote store broke off its answer: {exc}") from None
+
+
+class _KeptResponse:
+    """A response over a kept connection: the connection goes back for the next request only when
+    the body was read to its end, else (a reader that hung up early) it is closed."""
+
+    def __init__(self, raw: http.client.HTTPResponse, conn: http.client.HTTPConnection, give_back) -> None:
+        self._raw, self._conn, self._give_back = raw, conn, give_back
+        self.headers, self.status, self.reason = raw.headers, raw.status, raw.reason
+
+    def read(self, amt: int | None = None) -> bytes:
+        return self._raw.read(amt)
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        read_to_end = self._raw.isclosed()  # http.client lets go of a body read to its end
+        self._raw.close()
+        if read_to_end and not self._raw.will_close:
+            self._give_back(conn)
+        else:
+            conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _connection(parts: urllib.parse.SplitResult, timeout: float | None) -> http.client.HTTPConnection:
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    return kind(parts.hostname, parts.port, timeout=timeout if timeout else socket.getdefaulttimeout())
+
+
+def _without_query(url: str) -> str:
+    return url.split("?", 1)[0]
 
 
 class RemoteHttpError(StoreError):

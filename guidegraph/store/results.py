@@ -76,7 +76,7 @@ def scan_query(text: str) -> QueryShape:
     bare = blank_opaque(text)
     match = QUERY_FORM.search(bare)
     form = match.group(1).lower() if match else None
-    return QueryShape(form, bool(_SERVICE.search(bare)))
+    return QueryShape(form, "service" in text.lower() and bool(_SERVICE.search(bare)))
 
 
 # --- result row cap ----------------------------------------------------------
