@@ -87,7 +87,7 @@ class EngineOps:
             fmt = result_format_by_name(result_format)
             if max_rows is None:
                 return results.serialize(format=fmt.oxigraph), fmt.media_type, None, False
-            body, truncated = capped_solutions(results, max_rows, fmt)
+            body, truncated = capped_solutions(results, max_rows, fmt, again=lambda: self.store.query(sparql, **kwargs))
             return body, fmt.media_type, None, truncated
         if isinstance(results, ox.QueryBoolean):
             fmt = result_format_by_name(result_format)

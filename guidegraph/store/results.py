@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph
@@ -113,13 +114,61 @@ class TsvSink(io.RawIOBase):
         return b"".join(self._chunks)
 
 
-def capped_solutions(solutions: pyoxigraph.QuerySolutions, max_rows: int, fmt: ResultFormat) -> tuple[bytes, bool]:
+class _RowBoundSink(io.RawIOBase):
+    """Keeps a result being written in ``fmt`` and raises EnoughRows once an upper bound of its
+    solutions (count_rows_upper_bound, kept up chunk by chunk) passes ``max_rows``."""
+
+    def __init__(self, max_rows: int, fmt: ResultFormat) -> None:
+        super().__init__()
+        self._chunks: list[bytes] = []
+        self._markers = _ROW_MARKERS[fmt.name]
+        self._overlap = max(len(m) for m in self._markers) - 1
+        self._tail = b""
+        self._bound = -1 if fmt.name == "csv" else 0  # CSV's header line ends in a line break too
+        self._max_rows = max_rows
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:
+        data = bytes(chunk)
+        self._chunks.append(data)
+        # A marker split over two writes is counted once: the tail is shorter than any marker.
+        seen = self._tail + data
+        self._bound += sum(seen.count(m) for m in self._markers)
+        self._tail = seen[-self._overlap:] if self._overlap else b""
+        if self._bound > self._max_rows:
+            raise EnoughRows
+        return len(data)
+
+    def value(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+# What starts (or ends) each solution, as count_rows_upper_bound counts them.
+_ROW_MARKERS = {"json": (b",{", b"[{"), "xml": (b"<result>", b"<result/>"), "csv": (b"\n",)}
+
+
+def capped_solutions(solutions: pyoxigraph.QuerySolutions, max_rows: int, fmt: ResultFormat,
+                     again: Callable[[], pyoxigraph.QuerySolutions] | None = None) -> tuple[bytes, bool]:
     """At most ``max_rows`` solutions serialised as ``fmt``, and whether there were more.
 
     pyoxigraph evaluates while it serialises, so stopping the TSV writer at the
     first solution past the cap stops the evaluation too: the cost is that of
     ``max_rows + 1`` solutions however large the whole result would be.
+
+    With ``again`` (the same query, run anew) the answer is first written straight in ``fmt``
+    while an upper bound of its rows is kept; an answer that stays within the cap is then
+    exact and done, without going through TSV. Only one whose bound passes the cap (it is
+    cut, or its text looks like rows) runs again down the TSV path.
     """
+    if again is not None and fmt.name in _ROW_MARKERS:
+        direct = _RowBoundSink(max_rows, fmt)
+        try:
+            solutions.serialize(direct, format=fmt.oxigraph)
+            return direct.value(), False
+        except EnoughRows:
+            solutions = again()
     sink = TsvSink(max_rows)
     try:
         solutions.serialize(sink, format=pyoxigraph.QueryResultsFormat.TSV)
