@@ -163,7 +163,9 @@ def scale_section(triples, data, queries, runs, labels, args) -> list[str]:
     conc = report.concurrency_lines(ok, labels)
     if conc:
         out += [f"### Light-query throughput ({args.requests} requests per client process, light queries alternating)", "",
-                *conc, ""]
+                *conc, "",
+                "Server CPU is what the system's own process tree used during the run (user + system time from "
+                "/proc), per request; the client processes share the same cores.", ""]
     out += ["### Targets", "", *report.targets(queries, ok, triples), ""]
     return out
 

@@ -17,6 +17,8 @@ from typing import Callable
 
 from flask import Flask
 
+from guidegraph.server.http import write_access_log_from_a_thread
+
 HTTP_SERVERS = ("granian", "waitress")
 DEFAULT_HTTP_SERVER = "granian"
 IDENT = "guidegraph"
@@ -73,11 +75,14 @@ def serve_granian(make_app: Callable[[], Flask], close_app: Callable[[Flask], No
     def load_in_worker():
         _die_with_parent()
         _log_like_the_main_process()
+        stop_access_log = write_access_log_from_a_thread()
         app = make_app()
         import multiprocessing.util
 
-        # The worker leaves through multiprocessing, which runs its finalizers but not atexit.
+        # The worker leaves through multiprocessing, which runs its finalizers but not atexit;
+        # the access log's last lines are written after the app closed (a lower priority runs later).
         multiprocessing.util.Finalize(app, close_app, args=(app,), exitpriority=10)
+        multiprocessing.util.Finalize(None, stop_access_log, exitpriority=1)
         return DrainRefusedBodies(app, drain_limit)
 
     server = Granian(IDENT, address=host, port=port, interface=Interfaces.WSGI, workers=1,

@@ -93,6 +93,11 @@ class LoadResult:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    server_cpu: float | None = None  # CPU seconds the server's process tree used during the run
+
+    @property
+    def cpu_per_request(self) -> float | None:
+        return self.server_cpu / self.requests if self.server_cpu is not None and self.requests else None
 
     @property
     def rate(self) -> float:

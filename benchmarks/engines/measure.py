@@ -16,6 +16,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
+from . import procs
 from .client import LoadResult, QueryFailed, concurrent_load
 from .fingerprint import Fingerprint, fingerprint
 from .queries import BenchQuery
@@ -89,5 +90,11 @@ def measure_concurrency(system, queries: list[BenchQuery], clients: list[int], r
     for n in clients:
         for mode in ("distinct", "repeated"):
             texts = [light_texts(queries, requests, c, mode == "repeated") for c in range(n)]
-            out[(n, mode)] = concurrent_load(system.port, system.path, texts, timeout)
+            pid = system.proc.pid if system.proc is not None else None
+            before = procs.cpu_seconds(pid) if pid else None
+            result = concurrent_load(system.port, system.path, texts, timeout)
+            if before is not None:
+                # includes the clients' connection set-up and first request, before the clock starts
+                result.server_cpu = procs.cpu_seconds(pid) - before
+            out[(n, mode)] = result
     return out

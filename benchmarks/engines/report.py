@@ -153,11 +153,14 @@ def concurrency_lines(runs: dict[str, SystemRun], labels: dict[str, str]) -> lis
     rows = []
     for n, run in runs.items():
         for (clients, mode), result in sorted(run.concurrency.items()):
+            cpu = result.cpu_per_request
             rows.append([labels[n], str(clients), mode, f"{result.requests}", f"{result.rate:,.0f}",
-                         ms(result.percentile(50)), ms(result.percentile(99)), str(result.errors)])
+                         ms(result.percentile(50)), ms(result.percentile(99)),
+                         "–" if cpu is None else f"{cpu * 1e6:,.0f}", str(result.errors)])
     if not rows:
         return []
-    return table(["system", "clients", "texts", "requests", "req/s", "p50 ms", "p99 ms", "errors"], rows)
+    return table(["system", "clients", "texts", "requests", "req/s", "p50 ms", "p99 ms", "server CPU µs/request",
+                  "errors"], rows)
 
 
 def load_lines(runs: dict[str, SystemRun], labels: dict[str, str], triples: int) -> list[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
+import select
 import socket
 import threading
 import urllib.error
@@ -90,7 +91,9 @@ class RemoteHttp:
                     conn.sock.settimeout(conn.timeout)
                 try:
                     conn.request(method or ("POST" if data is not None else "GET"), target, body=data, headers=headers)
+                    _acknowledge_at_once(conn)
                     raw = conn.getresponse()
+                    _acknowledge_at_once(conn)
                     break
                 except _STALE:
                     conn.close()
@@ -117,9 +120,14 @@ class RemoteHttp:
             return response
 
     def _take(self, key) -> http.client.HTTPConnection | None:
-        with self._lock:
-            connections = self._idle.get(key)
-            return connections.pop() if connections else None
+        """A kept connection the server has not closed meanwhile, or None."""
+        while True:
+            with self._lock:
+                connections = self._idle.get(key)
+                conn = connections.pop() if connections else None
+            if conn is None or not _closed_by_server(conn):
+                return conn
+            conn.close()
 
     def _give_back(self, key, conn: http.client.HTTPConnection) -> None:
         with self._lock:
@@ -196,8 +204,49 @@ class _KeptResponse:
         self.close()
 
 
+class _NoDelay:
+    """http.client sends a request's headers and its body in two writes. With Nagle's algorithm
+    the body then waits for the server to acknowledge the headers, which a server holding its
+    acknowledgement back (delayed ACK) does after 40 ms: measured, 40 ms on many queries to Virtuoso."""
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _HttpConnection(_NoDelay, http.client.HTTPConnection):
+    pass
+
+
+class _HttpsConnection(_NoDelay, http.client.HTTPSConnection):
+    pass
+
+
+def _acknowledge_at_once(conn: http.client.HTTPConnection) -> None:
+    """Ask Linux to acknowledge the answer's segments without delay. A server with Nagle's
+    algorithm on (Virtuoso) holds the last part of an answer until the earlier part is
+    acknowledged, and a kept connection out of its first exchanges delays that by 40 ms:
+    measured, 52 ms instead of 11 ms for a 55 KB answer. The setting lapses, so it is made
+    again at each step."""
+    quickack = getattr(socket, "TCP_QUICKACK", None)
+    if quickack is not None and conn.sock is not None:
+        try:
+            conn.sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
+        except OSError:
+            pass
+
+
+def _closed_by_server(conn: http.client.HTTPConnection) -> bool:
+    """An idle kept connection that is readable has been closed (or spoken on) by the server."""
+    if conn.sock is None:
+        return False
+    poller = select.poll()
+    poller.register(conn.sock, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
 def _connection(parts: urllib.parse.SplitResult, timeout: float | None) -> http.client.HTTPConnection:
-    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    kind = _HttpsConnection if parts.scheme == "https" else _HttpConnection
     return kind(parts.hostname, parts.port, timeout=timeout if timeout else socket.getdefaulttimeout())
 
 
