@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engines import generator, report  # noqa: E402
-from engines.measure import SystemRun, measure_concurrency, measure_query  # noqa: E402
+from engines.measure import SystemRun, measure_concurrency, measure_query, measure_steady_light  # noqa: E402
 from engines.queries import all_queries  # noqa: E402
 from engines.systems import SYSTEM_NAMES, GuidegraphRemote, make_systems  # noqa: E402
 
@@ -44,6 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clients", default="1,4,16", help="concurrent client processes (default 1,4,16)")
     p.add_argument("--requests", type=int, default=200, help="requests per client per concurrency run (default 200)")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds any one request (or load) may take (default 300)")
+    p.add_argument("--steady-rounds", type=int, default=200,
+                   help="rounds of the interleaved light-query run (default 200)")
     p.add_argument("--slow-seconds", type=float, default=5.0, help="a query slower than this gets 3 runs per median")
     p.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
     p.add_argument("--quick", action="store_true", help="smoke run: 3 runs per median, 20 requests per client")
@@ -59,10 +61,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = [s for s in args.systems if s not in SYSTEM_NAMES]
     if unknown or not args.systems:
         p.error(f"unknown system(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(SYSTEM_NAMES)}")
-    if any(s <= 0 for s in args.scales) or any(c <= 0 for c in args.clients) or args.repeat <= 0 or args.requests <= 0:
-        p.error("scales, clients, --repeat and --requests must be positive")
+    if (any(s <= 0 for s in args.scales) or any(c <= 0 for c in args.clients) or args.repeat <= 0 or args.requests <= 0
+            or args.steady_rounds <= 0):
+        p.error("scales, clients, --repeat, --requests and --steady-rounds must be positive")
     if args.quick:
-        args.repeat, args.requests = min(args.repeat, 3), min(args.requests, 20)
+        args.repeat, args.requests, args.steady_rounds = min(args.repeat, 3), min(args.requests, 20), min(args.steady_rounds, 20)
     return args
 
 
@@ -116,6 +119,9 @@ def run_scale(triples: int, args: argparse.Namespace, work: Path, lines: list[st
                 if run_peak is not None:
                     runs[system.name].peak = max(runs[system.name].peak or 0, run_peak)
             log(f"  {query.name}: " + ", ".join(f"{s.name} {report.ms(runs[s.name].queries[query.name].cold)}" for s in active))
+        log(f"  light queries interleaved over {args.steady_rounds} rounds")
+        for name, medians in measure_steady_light(clients, queries, args.steady_rounds).items():
+            runs[name].steady = medians
         for c in clients.values():
             c.close()
         for system in active:
@@ -160,6 +166,12 @@ def scale_section(triples, data, queries, runs, labels, args) -> list[str]:
     errors = [f"- {labels[n]} {q}: {m.error}" for n, r in ok.items() for q, m in r.queries.items() if m.error]
     if errors:
         out += ["Query errors:", "", *errors, ""]
+    steady = report.steady_lines(queries, ok, labels)
+    if steady:
+        out += [f"### Light queries, interleaved ({args.steady_rounds} rounds, median after the first tenth; ms)", "",
+                "Each round sends one new text to every system in turn, so each is equally warm; "
+                "the cold medians above take 5 texts right after a system's first run of the query.", "",
+                *steady, ""]
     conc = report.concurrency_lines(ok, labels)
     if conc:
         out += [f"### Light-query throughput ({args.requests} requests per client process, light queries alternating)", "",

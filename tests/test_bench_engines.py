@@ -102,6 +102,10 @@ def test_quick_run_reports_every_query_with_agreeing_fingerprints(tmp_path):
     for system in ("guidegraph (embedded)", "Oxigraph server", "pyoxigraph in memory (no HTTP)"):
         assert system in report
     assert "### Light-query throughput" in report and "### Targets" in report
+    interleaved = report.split("### Light queries, interleaved", 1)[1].split("###", 1)[0]
+    assert all(f"| {q.name} |" in interleaved for q in all_queries(generator.sample_iris()) if q.weight == "light")
+    assert "| light within 0.3 ms of Oxigraph server | interleaved: worst " in report
+    assert re.search(r"\| guidegraph \(embedded\) \| 2 \| distinct \| \d+ \| [\d,]+ \| [\d.]+ \| [\d.]+ \| [\d,]+ \|", report)
     assert "error" not in section
     # guidegraph says its own time on repeated (cached) answers, and the target is judged on it
     assert re.search(r"\| repeated ≤ 1 ms server time \| server time \(Server-Timing\) worst [0-9.]+ ms", report)

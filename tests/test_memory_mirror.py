@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 
 import pyoxigraph as ox
@@ -11,7 +12,7 @@ import pytest
 
 from guidegraph.store.base import QueryTimeout
 from guidegraph.store.embedded import EmbeddedStore
-from guidegraph.store.memory_mirror import SNAPSHOT_FILE, STAMP_FILE, invalidate_snapshot
+from guidegraph.store.memory_mirror import SNAPSHOT_FILE, STAMP_FILE, MirroredStore, invalidate_snapshot
 
 EX = "http://example.org/mirror/"
 
@@ -144,3 +145,61 @@ def test_guidegraph_load_takes_the_stamp_so_the_next_start_sees_what_it_loaded(t
     assert not (path / STAMP_FILE).exists()
     with EmbeddedStore(path, memory=True) as store:
         assert count(store) == 3
+
+
+class GatedDisk:
+    """The real on-disk store, whose full scan (what fills the copy without a snapshot) waits for a gate."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.gate = store, threading.Event()
+
+    def quads_for_pattern(self, *pattern):
+        if pattern == (None, None, None, None):
+            assert self.gate.wait(60)
+        return self.store.quads_for_pattern(*pattern)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def test_the_disk_answers_while_the_copy_fills_and_writes_wait_for_it(tmp_path):
+    path = tmp_path / "data"
+    disk = ox.Store(str(path))
+    disk.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}p> "1" }} }}')
+    gated = GatedDisk(disk)
+    mirror = MirroredStore(gated, str(path))
+    try:
+        assert mirror.memory is None and not mirror.filled.is_set()
+        query = f"SELECT ?o WHERE {{ GRAPH ?g {{ <{EX}a> <{EX}p> ?o }} }}"
+        assert [str(s["o"]) for s in mirror.query(query)] == ['"1"']  # from disk, at once
+        writer = threading.Thread(target=mirror.update, args=(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}p> "2" }} }}',))
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive()  # the write waits for the copy, so the copy cannot miss it
+        assert [str(s["o"]) for s in mirror.query(query)] == ['"1"']
+        gated.gate.set()
+        writer.join(30)
+        assert mirror.filled.wait(30) and mirror.memory is not None and mirror.loaded_from == "disk"
+        assert sorted(str(s["o"]) for s in mirror.memory.query(query)) == ['"1"', '"2"']
+        assert sorted(str(s["o"]) for s in mirror.query(query)) == ['"1"', '"2"']
+    finally:
+        gated.gate.set()
+        mirror.close()
+
+
+def test_an_engine_stopped_at_a_time_limit_answers_again_at_once(tmp_path):
+    """The new engine answers from disk until its copy is whole, then from memory."""
+    path = tmp_path / "data"
+    data = "".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(300)).encode()
+    with EmbeddedStore(path, memory=True) as store:
+        store.replace_graph(f"{EX}g", data)
+        with pytest.raises(QueryTimeout):
+            store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", result_format="json",
+                        graph_format="turtle", timeout=0.5)
+        assert count(store) == 300
+        deadline = time.monotonic() + 30
+        while engine_reply(store, "memory_copy")["answers_from"] != "memory":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert engine_reply(store, "memory_copy")["filled"]
+        assert count(store) == 300

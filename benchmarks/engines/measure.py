@@ -44,6 +44,7 @@ class SystemRun:
     resident: int | None = None
     peak: int | None = None
     concurrency: dict[tuple[int, str], LoadResult] = field(default_factory=dict)
+    steady: dict[str, float] = field(default_factory=dict)  # light query -> median of the interleaved rounds
     error: str | None = None
 
 
@@ -97,4 +98,24 @@ def measure_concurrency(system, queries: list[BenchQuery], clients: list[int], r
                 # includes the clients' connection set-up and first request, before the clock starts
                 result.server_cpu = procs.cpu_seconds(pid) - before
             out[(n, mode)] = result
+    return out
+
+
+def measure_steady_light(clients: dict, queries: list[BenchQuery], rounds: int) -> dict[str, dict[str, float]]:
+    """Light queries one after another over many rounds, each round asking every system the same new
+    text in turn: the per-request cost with every system equally warm (the cold medians above
+    take 5 texts right after the system's first run of that query). Returns system -> query -> median."""
+    out: dict[str, dict[str, float]] = {name: {} for name in clients}
+    for query in (q for q in queries if q.weight == "light"):
+        times: dict[str, list[float]] = {name: [] for name in clients}
+        for r in range(rounds):
+            text = query.variant(f"steady {r}")
+            for name, client in clients.items():
+                try:
+                    times[name].append(client.query(text).seconds)
+                except (QueryFailed, OSError, ValueError):
+                    pass
+        for name, values in times.items():
+            if len(values) > rounds // 2:
+                out[name][query.name] = statistics.median(values[rounds // 10:])  # the first tenth warms up
     return out

@@ -149,6 +149,15 @@ def fingerprint_lines(queries: list[BenchQuery], runs: dict[str, SystemRun], lab
     return table(["query", "fingerprints"] + [labels[n] for n in names], rows), problems
 
 
+def steady_lines(queries, runs: dict[str, SystemRun], labels: dict[str, str]) -> list[str]:
+    names = [n for n, r in runs.items() if r.steady]
+    light = [q.name for q in queries if q.weight == "light"]
+    if not names or not light:
+        return []
+    rows = [[q, *(ms(runs[n].steady[q]) if q in runs[n].steady else "–" for n in names)] for q in light]
+    return table(["query", *(labels[n] for n in names)], rows)
+
+
 def concurrency_lines(runs: dict[str, SystemRun], labels: dict[str, str]) -> list[str]:
     rows = []
     for n, run in runs.items():
@@ -214,8 +223,13 @@ def targets(queries: list[BenchQuery], runs: dict[str, SystemRun], triples: int)
         diffs = [(n, _value(gg, n, "cold") - _value(oxi, n, "cold")) for n in light
                  if _value(gg, n, "cold") and _value(oxi, n, "cold")]
         d = max(diffs, key=lambda p: p[1]) if diffs else None
-        add("light within 0.3 ms of Oxigraph server", f"worst +{d[1] * 1000:.2f} ms ({d[0]})" if d else "–",
-            d[1] <= 0.0003 if d else None)
+        steady = [(n, gg.steady[n] - oxi.steady[n]) for n in light if n in gg.steady and n in oxi.steady]
+        s = max(steady, key=lambda p: p[1]) if steady else None
+        measured = f"interleaved: worst {s[1] * 1000:+.2f} ms ({s[0]}); " if s else ""
+        measured += f"cold medians: worst {d[1] * 1000:+.2f} ms ({d[0]})" if d else "cold medians: –"
+        judged = s if s else d
+        add("light within 0.3 ms of Oxigraph server", measured, judged[1] <= 0.0003 if judged else None,
+            "(judged on the interleaved run)" if s else "")
         for clients in (4, 16):
             a, b = gg.concurrency.get((clients, "distinct")), oxi.concurrency.get((clients, "distinct"))
             c, e = gg.concurrency.get((clients, "repeated")), oxi.concurrency.get((clients, "repeated"))

@@ -154,6 +154,13 @@ class EngineOps:
     def ping(self) -> str:
         return "pong"
 
+    def memory_copy(self) -> dict:
+        """Where answers come from: "memory" once the copy is whole, "disk" while it fills or without one."""
+        if not self.mirrored:
+            return {"answers_from": "disk", "filled": False, "loaded_from": None}
+        return {"answers_from": "disk" if self.store.memory is None else "memory",
+                "filled": self.store.filled.is_set(), "loaded_from": self.store.loaded_from or None}
+
 
 def _write_compact_jsonld(store: ox.Store, graphs: list[str | None], out) -> bool:
     """JSON-LD compacted with our context, streamed node by node; False when the context
