@@ -206,6 +206,11 @@ class GraphStore(abc.ABC):
         os.replace(tmp, path)
         return os.path.getsize(path)
 
+    def wait_for_memory_copy(self, timeout: float) -> bool:
+        """Wait until queries are answered from the store's in-memory copy, if it keeps one;
+        False if that did not happen within ``timeout`` seconds."""
+        return True
+
     def close(self) -> None:
         """Release processes and connections."""
 

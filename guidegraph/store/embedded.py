@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from guidegraph.errors import (
@@ -190,6 +191,20 @@ class EmbeddedStore(GraphStore):
         return self._call("dump_to_file", None, retry=True, doing=("write the dump file", path), path=str(path),
                           rdf_format=rdf_format, graphs=list(graphs) if graphs is not None else None,
                           compress=compress, prefixes=prefixes)
+
+    def wait_for_memory_copy(self, timeout: float) -> bool:
+        if not self.memory:
+            return True
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self._call("memory_copy", retry=True)["filled"]:
+                    return True
+            except StoreError:
+                pass  # an engine being replaced: ask the next one
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.2)
 
     @property
     def engine_pid(self) -> int | None:
