@@ -111,7 +111,7 @@ def run_scale(triples: int, args: argparse.Namespace, work: Path, lines: list[st
         for query in queries:
             for system in active:
                 runs[system.name].queries[query.name] = m = measure_query(clients[system.name], query, args.repeat,
-                                                                          args.slow_seconds)
+                                                                          args.slow_seconds, salt=system.name)
                 if m.error:
                     log(f"  {system.label} {query.name}: {m.error}")
                 # sampled after every query: a process restarted since (an engine after a timeout) loses its own peak
@@ -169,7 +169,7 @@ def scale_section(triples, data, queries, runs, labels, args) -> list[str]:
     steady = report.steady_lines(queries, ok, labels)
     if steady:
         out += [f"### Light queries, interleaved ({args.steady_rounds} rounds, median after the first tenth; ms)", "",
-                "Each round sends one new text to every system in turn, so each is equally warm; "
+                "Each round sends a new text to every system in turn (each system its own), so each is equally warm; "
                 "the cold medians above take 5 texts right after a system's first run of the query.", "",
                 *steady, ""]
     conc = report.concurrency_lines(ok, labels)

@@ -48,10 +48,12 @@ class SystemRun:
     error: str | None = None
 
 
-def measure_query(client, query: BenchQuery, repeat: int, slow_seconds: float) -> QueryMeasure:
+def measure_query(client, query: BenchQuery, repeat: int, slow_seconds: float, salt: str = "") -> QueryMeasure:
+    """``salt`` (the system's name) makes its texts its own: guidegraph on Virtuoso and Virtuoso
+    share one server, whose caches would otherwise give the second the first one's work."""
     out = QueryMeasure()
     try:
-        answer = client.query(query.variant("first"))
+        answer = client.query(query.variant(f"{salt} first"))
         out.first = answer.seconds
         out.fingerprint = fingerprint(answer.body, query.ordered, query.concatenated)
         if answer.seconds > 6 * slow_seconds:
@@ -59,8 +61,8 @@ def measure_query(client, query: BenchQuery, repeat: int, slow_seconds: float) -
             return out
         runs = repeat if answer.seconds <= slow_seconds else min(repeat, 3)
         out.runs = runs
-        client.query(query.variant("warm-up"))
-        out.cold = statistics.median(client.query(query.variant(i)).seconds for i in range(1, runs + 1))
+        client.query(query.variant(f"{salt} warm-up"))
+        out.cold = statistics.median(client.query(query.variant(f"{salt} {i}")).seconds for i in range(1, runs + 1))
         plain = client.query(query.text)
         out.repeat_fingerprint = fingerprint(plain.body, query.ordered, query.concatenated)
         times, server = [], []
@@ -77,12 +79,12 @@ def measure_query(client, query: BenchQuery, repeat: int, slow_seconds: float) -
     return out
 
 
-def light_texts(queries: list[BenchQuery], count: int, client_number: int, repeated: bool) -> list[str]:
-    """``count`` texts alternating over the light queries: all distinct, or the same few over and over."""
+def light_texts(queries: list[BenchQuery], count: int, client_number: int, repeated: bool, salt: str = "") -> list[str]:
+    """``count`` texts alternating over the light queries: all distinct (and ``salt``'s own), or the same few over and over."""
     light = [q for q in queries if q.weight == "light"]
     if repeated:
         return [light[i % len(light)].text for i in range(count)]
-    return [light[i % len(light)].variant(f"client {client_number} request {i}") for i in range(count)]
+    return [light[i % len(light)].variant(f"{salt} client {client_number} request {i}") for i in range(count)]
 
 
 def measure_concurrency(system, queries: list[BenchQuery], clients: list[int], requests: int,
@@ -90,7 +92,7 @@ def measure_concurrency(system, queries: list[BenchQuery], clients: list[int], r
     out = {}
     for n in clients:
         for mode in ("distinct", "repeated"):
-            texts = [light_texts(queries, requests, c, mode == "repeated") for c in range(n)]
+            texts = [light_texts(queries, requests, c, mode == "repeated", system.name) for c in range(n)]
             pid = system.proc.pid if system.proc is not None else None
             before = procs.cpu_seconds(pid) if pid else None
             result = concurrent_load(system.port, system.path, texts, timeout)
@@ -102,17 +104,16 @@ def measure_concurrency(system, queries: list[BenchQuery], clients: list[int], r
 
 
 def measure_steady_light(clients: dict, queries: list[BenchQuery], rounds: int) -> dict[str, dict[str, float]]:
-    """Light queries one after another over many rounds, each round asking every system the same new
-    text in turn: the per-request cost with every system equally warm (the cold medians above
+    """Light queries one after another over many rounds, each round asking every system a new
+    text (its own) in turn: the per-request cost with every system equally warm (the cold medians above
     take 5 texts right after the system's first run of that query). Returns system -> query -> median."""
     out: dict[str, dict[str, float]] = {name: {} for name in clients}
     for query in (q for q in queries if q.weight == "light"):
         times: dict[str, list[float]] = {name: [] for name in clients}
         for r in range(rounds):
-            text = query.variant(f"steady {r}")
             for name, client in clients.items():
                 try:
-                    times[name].append(client.query(text).seconds)
+                    times[name].append(client.query(query.variant(f"{name} steady {r}")).seconds)
                 except (QueryFailed, OSError, ValueError):
                     pass
         for name, values in times.items():
