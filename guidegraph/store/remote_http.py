@@ -39,6 +39,8 @@ _STALE = (http.client.RemoteDisconnected, http.client.BadStatusLine, BrokenPipeE
 class RemoteHttp:
     def __init__(self, user: str | None = None, password: str | None = None) -> None:
         self._credentials = (user, password or "") if user else None
+        self._basic = None if self._credentials is None else "Basic " + base64.b64encode(
+            ":".join(self._credentials).encode("utf-8")).decode("ascii")
         self._idle: dict[tuple[str, str], list[http.client.HTTPConnection]] = {}
         self._lock = threading.Lock()
         self._by_urllib: set[str] = set()  # URLs (without query) that challenged for digest or redirected
@@ -51,10 +53,12 @@ class RemoteHttp:
         """Send one request; the response, its body unread. ``describe`` turns an error body into a message.
         ``reuse``: the request is a read, which may go over (and be repeated on) a kept connection."""
         headers = {"User-Agent": USER_AGENT, **(headers or {})}
-        if reuse and self._keeps(url, auth):
-            response = self._over_kept_connection(url, data, method, headers, timeout, auth, describe)
-            if response is not None:
-                return response
+        if reuse:
+            parts = urllib.parse.urlsplit(url)
+            if self._keeps(url, parts):
+                response = self._over_kept_connection(url, parts, data, method, headers, timeout, auth, describe)
+                if response is not None:
+                    return response
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
         with self.translated(url, timeout, describe):
             return self._opener(url, auth).open(request, timeout=timeout if timeout else socket.getdefaulttimeout())
@@ -67,20 +71,17 @@ class RemoteHttp:
                 conn.close()
 
     # -- kept connections ----------------------------------------------------
-    def _keeps(self, url: str, auth: str) -> bool:
-        parts = urllib.parse.urlsplit(url)
+    def _keeps(self, url: str, parts: urllib.parse.SplitResult) -> bool:
         if parts.scheme not in ("http", "https") or _without_query(url) in self._by_urllib:
             return False
         return parts.scheme not in self._proxies or bool(urllib.request.proxy_bypass(parts.hostname or ""))
 
-    def _over_kept_connection(self, url, data, method, headers, timeout, auth, describe):
+    def _over_kept_connection(self, url, parts, data, method, headers, timeout, auth, describe):
         """The response over a kept connection, or None when urllib must send this request instead."""
-        parts = urllib.parse.urlsplit(url)
         key = (parts.scheme, parts.netloc)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        if self._credentials is not None and auth == "basic":
-            token = base64.b64encode(":".join(self._credentials).encode("utf-8")).decode("ascii")
-            headers = {**headers, "Authorization": f"Basic {token}"}
+        if self._basic is not None and auth == "basic":
+            headers = {**headers, "Authorization": self._basic}
         with self.translated(url, timeout, describe):
             conn, kept = self._take(key), True
             if conn is None:

@@ -86,37 +86,12 @@ class EnoughRows(Exception):
     """Raised by a TsvSink once it holds more rows than the cap."""
 
 
-class TsvSink(io.RawIOBase):
-    """Collects a TSV result and raises EnoughRows once it holds ``max_rows + 1`` rows.
-
-    TSV writes one solution per line with full RDF terms (newlines inside
-    literals are escaped), so counting line ends counts solutions exactly.
-    """
-
-    def __init__(self, max_rows: int) -> None:
-        super().__init__()
-        self._chunks: list[bytes] = []
-        self._line_ends = 0
-        self._enough = max_rows + 2  # the header, the rows kept, one more
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, chunk) -> int:
-        data = bytes(chunk)
-        self._chunks.append(data)
-        self._line_ends += data.count(b"\n")
-        if self._line_ends >= self._enough:
-            raise EnoughRows
-        return len(data)
-
-    def value(self) -> bytes:
-        return b"".join(self._chunks)
-
-
-class _RowBoundSink(io.RawIOBase):
+class RowBoundSink(io.RawIOBase):
     """Keeps a result being written in ``fmt`` and raises EnoughRows once an upper bound of its
-    solutions (count_rows_upper_bound, kept up chunk by chunk) passes ``max_rows``."""
+    solutions (count_rows_upper_bound, kept up chunk by chunk) passes ``max_rows``.
+
+    For TSV the bound is exact: one solution per line with full RDF terms (newlines inside
+    literals are escaped), so counting line ends counts solutions."""
 
     def __init__(self, max_rows: int, fmt: ResultFormat) -> None:
         super().__init__()
@@ -124,7 +99,7 @@ class _RowBoundSink(io.RawIOBase):
         self._markers = _ROW_MARKERS[fmt.name]
         self._overlap = max(len(m) for m in self._markers) - 1
         self._tail = b""
-        self._bound = -1 if fmt.name == "csv" else 0  # CSV's header line ends in a line break too
+        self._bound = -1 if fmt.name in ("tsv", "csv") else 0  # their header line ends in a line break too
         self._max_rows = max_rows
 
     def writable(self) -> bool:
@@ -134,7 +109,7 @@ class _RowBoundSink(io.RawIOBase):
         data = bytes(chunk)
         self._chunks.append(data)
         # A marker split over two writes is counted once: the tail is shorter than any marker.
-        seen = self._tail + data
+        seen = self._tail + data if self._overlap else data
         self._bound += sum(seen.count(m) for m in self._markers)
         self._tail = seen[-self._overlap:] if self._overlap else b""
         if self._bound > self._max_rows:
@@ -145,8 +120,15 @@ class _RowBoundSink(io.RawIOBase):
         return b"".join(self._chunks)
 
 
+class TsvSink(RowBoundSink):
+    """Collects a TSV result and raises EnoughRows once it holds ``max_rows + 1`` rows."""
+
+    def __init__(self, max_rows: int) -> None:
+        super().__init__(max_rows, result_format_by_name("tsv"))
+
+
 # What starts (or ends) each solution, as count_rows_upper_bound counts them.
-_ROW_MARKERS = {"json": (b",{", b"[{"), "xml": (b"<result>", b"<result/>"), "csv": (b"\n",)}
+_ROW_MARKERS = {"json": (b",{", b"[{"), "xml": (b"<result>", b"<result/>"), "csv": (b"\n",), "tsv": (b"\n",)}
 
 
 def capped_solutions(solutions: pyoxigraph.QuerySolutions, max_rows: int, fmt: ResultFormat,
@@ -162,8 +144,8 @@ def capped_solutions(solutions: pyoxigraph.QuerySolutions, max_rows: int, fmt: R
     exact and done, without going through TSV. Only one whose bound passes the cap (it is
     cut, or its text looks like rows) runs again down the TSV path.
     """
-    if again is not None and fmt.name in _ROW_MARKERS:
-        direct = _RowBoundSink(max_rows, fmt)
+    if again is not None and fmt.name != "tsv":  # TSV's own path is the exact one
+        direct = RowBoundSink(max_rows, fmt)
         try:
             solutions.serialize(direct, format=fmt.oxigraph)
             return direct.value(), False
