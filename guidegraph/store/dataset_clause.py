@@ -40,8 +40,15 @@ class DatasetClause:
     target: str
 
 
+def _may_name_a_dataset(text: str) -> bool:
+    # Masking takes 25 µs on a short query; most queries do not hold the word at all.
+    return "from" in text.lower()
+
+
 def dataset_clauses(text: str) -> list[DatasetClause]:
     """The query's dataset clauses in order; empty when it has none."""
+    if not _may_name_a_dataset(text):
+        return []
     bare = mask_opaque(text)
     clauses = []
     for match in _FROM.finditer(bare):
@@ -66,7 +73,7 @@ def without_dataset_clauses(text: str) -> str:
 
 
 def has_dataset_clause(text: str) -> bool:
-    return bool(_FROM.search(mask_opaque(text)))
+    return _may_name_a_dataset(text) and bool(_FROM.search(mask_opaque(text)))
 
 
 _RESOLVER = pyoxigraph.Store()  # always empty; only its SPARQL parser is used

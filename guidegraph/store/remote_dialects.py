@@ -39,7 +39,9 @@ differs in these ways (docs/remote-engines.md has the table):
 - its Graph Store endpoint wants a graph name (no ``?default``) and no N-Quads;
 - row caps and time limits are protocol parameters (``maxrows``, ``timeout`` in
   ms); an answer that reached its ``maxrows`` carries ``X-SPARQL-MaxRows``; a query stopped by its time limit comes back as a *partial* 200 answer
-  marked ``X-SQL-State: S1TAT``, which is turned into a timeout here;
+  marked ``X-SQL-State: S1TAT``, which is turned into a timeout here; when the
+  limit strikes at another moment of the evaluation it answers 500 with ``SR203
+  Async statement killed by SQLCancel`` instead, which is a timeout too;
 - ``/sparql-auth`` and ``/sparql-graph-crud-auth`` take HTTP digest authentication;
 - an empty default graph (a query with FROM NAMED alone) cannot be asked for:
   the protocol names a graph that holds nothing instead;
@@ -162,7 +164,7 @@ def _virtuoso() -> RemoteDialect:
         row_cap_header="X-SPARQL-MaxRows",
         timeout_parameter_ms="timeout",
         partial_answer_header=("X-SQL-State", "S1TAT"),
-        timeout_error_codes=("S1TAT",),
+        timeout_error_codes=("S1TAT", "SR203"),
         # A deadlock victim is rolled back whole (one HTTP request is one transaction there),
         # so sending it again cannot apply it twice.
         retry_error_codes=("SR172",),

@@ -26,6 +26,7 @@ import urllib.parse
 import urllib.request
 
 from guidegraph.errors import StoreError
+from guidegraph.store.http1 import Http1Connection, Http1Response
 from guidegraph.store.base import QuerySyntaxError, QueryTimeout, StoreUnavailable
 
 USER_AGENT = "guidegraph"
@@ -41,7 +42,7 @@ class RemoteHttp:
         self._credentials = (user, password or "") if user else None
         self._basic = None if self._credentials is None else "Basic " + base64.b64encode(
             ":".join(self._credentials).encode("utf-8")).decode("ascii")
-        self._idle: dict[tuple[str, str], list[http.client.HTTPConnection]] = {}
+        self._idle: dict[tuple[str, str], list[Http1Connection]] = {}
         self._lock = threading.Lock()
         self._by_urllib: set[str] = set()  # URLs (without query) that challenged for digest or redirected
         # Read once: scanning the environment for proxies took longer than a point lookup on the server.
@@ -88,8 +89,6 @@ class RemoteHttp:
                 conn, kept = _connection(parts, timeout), False
             while True:
                 conn.timeout = timeout if timeout else socket.getdefaulttimeout()
-                if conn.sock is not None:
-                    conn.sock.settimeout(conn.timeout)
                 try:
                     conn.request(method or ("POST" if data is not None else "GET"), target, body=data, headers=headers)
                     _acknowledge_at_once(conn)
@@ -120,7 +119,7 @@ class RemoteHttp:
                 raise urllib.error.HTTPError(url, status, raw.reason, raw.headers, response)
             return response
 
-    def _take(self, key) -> http.client.HTTPConnection | None:
+    def _take(self, key) -> Http1Connection | None:
         """A kept connection the server has not closed meanwhile, or None."""
         while True:
             with self._lock:
@@ -130,7 +129,7 @@ class RemoteHttp:
                 return conn
             conn.close()
 
-    def _give_back(self, key, conn: http.client.HTTPConnection) -> None:
+    def _give_back(self, key, conn: Http1Connection) -> None:
         with self._lock:
             connections = self._idle.setdefault(key, [])
             if len(connections) < IDLE_CONNECTIONS:
@@ -180,7 +179,7 @@ class _KeptResponse:
     """A response over a kept connection: the connection goes back for the next request only when
     the body was read to its end, else (a reader that hung up early) it is closed."""
 
-    def __init__(self, raw: http.client.HTTPResponse, conn: http.client.HTTPConnection, give_back) -> None:
+    def __init__(self, raw: Http1Response, conn: Http1Connection, give_back) -> None:
         self._raw, self._conn, self._give_back = raw, conn, give_back
         self.headers, self.status, self.reason = raw.headers, raw.status, raw.reason
 
@@ -191,7 +190,7 @@ class _KeptResponse:
         conn, self._conn = self._conn, None
         if conn is None:
             return
-        read_to_end = self._raw.isclosed()  # http.client lets go of a body read to its end
+        read_to_end = self._raw.isclosed()
         self._raw.close()
         if read_to_end and not self._raw.will_close:
             self._give_back(conn)
@@ -205,25 +204,7 @@ class _KeptResponse:
         self.close()
 
 
-class _NoDelay:
-    """http.client sends a request's headers and its body in two writes. With Nagle's algorithm
-    the body then waits for the server to acknowledge the headers, which a server holding its
-    acknowledgement back (delayed ACK) does after 40 ms: measured, 40 ms on many queries to Virtuoso."""
-
-    def connect(self) -> None:
-        super().connect()
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
-class _HttpConnection(_NoDelay, http.client.HTTPConnection):
-    pass
-
-
-class _HttpsConnection(_NoDelay, http.client.HTTPSConnection):
-    pass
-
-
-def _acknowledge_at_once(conn: http.client.HTTPConnection) -> None:
+def _acknowledge_at_once(conn: Http1Connection) -> None:
     """Ask Linux to acknowledge the answer's segments without delay. A server with Nagle's
     algorithm on (Virtuoso) holds the last part of an answer until the earlier part is
     acknowledged, and a kept connection out of its first exchanges delays that by 40 ms:
@@ -237,7 +218,7 @@ def _acknowledge_at_once(conn: http.client.HTTPConnection) -> None:
             pass
 
 
-def _closed_by_server(conn: http.client.HTTPConnection) -> bool:
+def _closed_by_server(conn: Http1Connection) -> bool:
     """An idle kept connection that is readable has been closed (or spoken on) by the server."""
     if conn.sock is None:
         return False
@@ -246,9 +227,9 @@ def _closed_by_server(conn: http.client.HTTPConnection) -> bool:
     return bool(poller.poll(0))
 
 
-def _connection(parts: urllib.parse.SplitResult, timeout: float | None) -> http.client.HTTPConnection:
-    kind = _HttpsConnection if parts.scheme == "https" else _HttpConnection
-    return kind(parts.hostname, parts.port, timeout=timeout if timeout else socket.getdefaulttimeout())
+def _connection(parts: urllib.parse.SplitResult, timeout: float | None) -> Http1Connection:
+    return Http1Connection(parts.scheme, parts.hostname or "", parts.port,
+                           timeout=timeout if timeout else socket.getdefaulttimeout())
 
 
 def _without_query(url: str) -> str:
