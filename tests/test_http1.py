@@ -25,7 +25,10 @@ class ScriptedServer:
         self.thread.start()
 
     def _serve(self) -> None:
-        conn, _ = self.listener.accept()
+        try:
+            conn, _ = self.listener.accept()
+        except OSError:
+            return  # closed at teardown before the client connected
         with conn:
             for number, reply in enumerate(self.replies):
                 if reply is None and number > 0:
@@ -37,7 +40,10 @@ class ScriptedServer:
                 if reply is None:
                     return
                 conn.sendall(reply)
-            conn.recv(1)  # keep the connection open until the client is done
+            try:
+                conn.recv(1)  # keep the connection open until the client is done
+            except OSError:
+                pass
 
     @staticmethod
     def _read_request(conn: socket.socket) -> bytes | None:
@@ -56,6 +62,7 @@ class ScriptedServer:
 
     def close(self) -> None:
         self.listener.close()
+        self.thread.join(5)
 
 
 @pytest.fixture

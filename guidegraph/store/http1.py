@@ -153,7 +153,7 @@ class Http1Response:
             if not colon:
                 raise http.client.BadStatusLine(text)
             items.append((name.strip(), value.strip()))
-        self.headers = self.msg = Headers(items)
+        self.headers = Headers(items)
         connection = (self.headers.get("connection") or "").lower()
         self.will_close = "close" in connection or (version == "HTTP/1.0" and "keep-alive" not in connection)
         self.chunked = "chunked" in (self.headers.get("transfer-encoding") or "").lower()

@@ -83,7 +83,7 @@ def scan_query(text: str) -> QueryShape:
 # --- result row cap ----------------------------------------------------------
 
 class EnoughRows(Exception):
-    """Raised by a TsvSink once it holds more rows than the cap."""
+    """Raised by a RowBoundSink once its bound passes the cap."""
 
 
 class RowBoundSink(io.RawIOBase):
@@ -179,13 +179,11 @@ def count_rows_upper_bound(body: bytes, fmt: ResultFormat) -> int:
     Exact for XML and TSV; may overcount for JSON and CSV when literals
     contain row-like text, which only sends the result down the exact path.
     """
-    if fmt.name == "xml":
-        return body.count(b"<result>") + body.count(b"<result/>")
     if fmt.name == "tsv":
         return max(body.count(b"\n") - 1, 0) + (0 if body.endswith(b"\n") or b"\n" not in body else 1)
     if fmt.name == "csv":
         return max(body.count(b"\n") - 1, 0) + 1
-    return body.count(b",{") + body.count(b"[{")
+    return sum(body.count(marker) for marker in _ROW_MARKERS[fmt.name])  # JSON, XML
 
 
 def exact_tsv(body: bytes, fmt: ResultFormat) -> bytes:
