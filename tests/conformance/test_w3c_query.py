@@ -327,12 +327,12 @@ def test_known_failures_name_real_tests():
 
 @pytest.mark.parametrize("name, record", PARAMS)
 def test_w3c_query(name, record, query_server, http):
-    run_test(name, record, query_server, http)
+    assert_w3c_test_passes(name, record, query_server, http)
 
 
 @pytest.mark.parametrize("name, record", [pytest.param(n, r, id=n) for n, r in DATASET_TESTS])
 def test_w3c_dataset_on_a_union_default_graph(name, record, union_server, http):
-    run_test(name, record, union_server, http)
+    assert_w3c_test_passes(name, record, union_server, http)
 
 
 def test_numbers_by_value_name_real_tests():
@@ -347,7 +347,7 @@ def test_every_dataset_test_loads_its_data_by_dataset_clause():
         assert record["from_data"] and not record["data"] and not record["graph_data"], name
 
 
-def run_test(name, record, server, http):
+def assert_w3c_test_passes(name, record, server, http):
     auth = {"Authorization": f"Bearer {TOKEN}"}
     query_text = local_path(record["query"]).read_text(encoding="utf-8")
     body = with_base(record["query"], query_text).encode("utf-8")
