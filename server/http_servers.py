@@ -13,11 +13,10 @@ from __future__ import annotations
 import ctypes
 import logging
 import signal
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from flask import Flask
-
-from guidegraph.server.http import write_access_log_from_a_thread
+if TYPE_CHECKING:  # the CLI reads HTTP_SERVERS for --help; Flask is imported only to serve
+    from flask import Flask
 
 HTTP_SERVERS = ("granian", "waitress")
 DEFAULT_HTTP_SERVER = "granian"
@@ -75,6 +74,8 @@ def serve_granian(make_app: Callable[[], Flask], close_app: Callable[[Flask], No
     def load_in_worker():
         _die_with_parent()
         _log_like_the_main_process()
+        from guidegraph.server.http import write_access_log_from_a_thread
+
         stop_access_log = write_access_log_from_a_thread()
         app = make_app()
         import multiprocessing.util
