@@ -31,6 +31,8 @@ class RdfFormat:
     format_iri: str  # W3C formats IRI (service description, catalogue)
     writer: str  # who serialises our data in it: "oxigraph" (fast) or "rdflib" (JSON-LD with our context, RDF/XML)
     aliases: tuple[str, ...] = ()  # other media types and short names accepted
+    # Every statement on a line of its own: a file may be cut at any line break (bulkload.parallel).
+    line_based: bool = False
 
     @property
     def extension(self) -> str:
@@ -51,9 +53,9 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat("turtle", "text/turtle", (".ttl",), "turtle", "TURTLE", False, FORMATS_NS + "Turtle", "oxigraph",
               ("ttl", "application/x-turtle")),
     RdfFormat("ntriples", "application/n-triples", (".nt",), "nt", "N_TRIPLES", False, FORMATS_NS + "N-Triples", "oxigraph",
-              ("nt", "n-triples", "text/plain")),
+              ("nt", "n-triples", "text/plain"), line_based=True),
     RdfFormat("nquads", "application/n-quads", (".nq",), "nquads", "N_QUADS", True, FORMATS_NS + "N-Quads", "oxigraph",
-              ("nq", "n-quads", "text/x-nquads")),
+              ("nq", "n-quads", "text/x-nquads"), line_based=True),
     RdfFormat("trig", "application/trig", (".trig",), "trig", "TRIG", True, FORMATS_NS + "TriG", "oxigraph",
               ("application/x-trig",)),
     RdfFormat("jsonld", "application/ld+json", (".jsonld", ".json-ld"), "json-ld", "JSON_LD", True, FORMATS_NS + "JSON-LD",
@@ -192,6 +194,15 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         if error is None:
             raise
         raise error from None
+
+
+def fsync_dir(path: str | os.PathLike[str]) -> None:
+    """Make a directory's entries (a file created, renamed or removed in it) survive a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_through_temporary(target: Path, data: bytes) -> None:

@@ -8,25 +8,18 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import urllib.parse
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from guidegraph import iris
 from guidegraph.corpus import seed_paths
+from load_runs import guidegraph, nquads_of
 from serve_process import ServeProcess, dataset_fingerprints, request
 
 GG = "https://w3id.org/guidegraph/ontology#"
 MARKER = "量子萤火虫标记"  # a phrase no seed guide holds
-
-
-def guidegraph(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "guidegraph.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 def with_marker(seed: Path, out: Path) -> Path:
@@ -37,14 +30,6 @@ def with_marker(seed: Path, out: Path) -> Path:
     lines[index] = lines[index] + MARKER
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
-
-
-def nquads_of(data_dir: Path) -> bytes:
-    store = ox.Store(str(data_dir))
-    try:
-        return store.dump(format=ox.RdfFormat.N_QUADS)
-    finally:
-        del store
 
 
 def sparql(server: ServeProcess, query: str) -> dict:

@@ -23,14 +23,10 @@ import pyoxigraph as ox
 import pytest
 
 from guidegraph.formats import RDF_FORMATS
+from load_runs import guidegraph
 from serve_process import ServeProcess, request
 
 EX = "http://example.org/load/"
-
-
-def guidegraph(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "guidegraph.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 def sample_quads(n: int, graphs: int = 2, tag: str = "v1") -> list[ox.Quad]:
@@ -364,18 +360,32 @@ def test_after_a_load_the_server_searches_and_links_the_store_as_it_now_is(tmp_p
 
 
 def test_a_full_disk_while_loading_says_what_is_in_the_store(tmp_path):
+    from guidegraph.bulkload import parallel
     from mounts import tmpfs
 
     small = write_rdf(tmp_path / "small.nq", sample_quads(50, tag="small"), "nquads")
     big = write_rdf(tmp_path / "big.nq", sample_quads(200_000, graphs=3, tag="big"), "nquads")
+    kept = write_rdf(tmp_path / "kept.nq", sample_quads(5, tag="kept"), "nquads")
     with tmpfs(tmp_path / "disk", "8m") as disk:
         data = disk / "data"
+        assert guidegraph("load", str(kept), "--data-dir", str(data)).returncode == 0
+        # A store that holds something: file by file, each whole or absent.
         done = guidegraph("load", str(small), str(big), "--data-dir", str(data))
         assert done.returncode == 74, done.stderr
         line = one_line_error(done)
         assert str(data) in line and "no space left" in line, line
         assert f"nothing of {big} went into the store" in line and "1 file(s) before it (50 triples)" in line, line
         assert not list(data.glob("bulk-*.sst"))  # the loader removed its unfinished files
+        assert sum(counts(data).values()) == 55
+
+        # An empty store (the big file split across loaders): emptied again, whatever had gone in.
+        empty = disk / "empty"
+        done = guidegraph("load", str(small), str(big), "--data-dir", str(empty))
+        assert done.returncode == 74, done.stderr
+        line = one_line_error(done)
+        split = parallel.loader_count() > 1  # one core: file by file, as above
+        assert "no space left" in line and ("it was empty before, and is empty again" in line) == split, line
+        assert sum(counts(empty).values()) == (0 if split else 50) and not list(empty.glob("bulk-*.sst"))
     # (the tmpfs is gone with its contents; what matters is what the message said while it was there)
 
 

@@ -17,15 +17,13 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
+from load_runs import kill_now, load_command, nquads_of, start_load
 from serve_process import dataset_fingerprints
 
 pytestmark = pytest.mark.slow  # real loads killed and the store reopened
@@ -42,16 +40,8 @@ def quads_file(path: Path, graph: str, n: int, version: str) -> Path:
     return path
 
 
-def load_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "guidegraph.cli", "load", "--no-progress", *args]
-
-
 def fingerprints(data_dir: Path) -> dict:
-    store = ox.Store(str(data_dir))  # the store opens after the kill
-    try:
-        return dataset_fingerprints(store.dump(format=ox.RdfFormat.N_QUADS))
-    finally:
-        del store
+    return dataset_fingerprints(nquads_of(data_dir))  # the store opens after the kill
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -92,14 +82,9 @@ def test_a_killed_load_leaves_a_store_that_opens_with_each_file_whole_or_absent(
         data = tmp_path / f"kill{attempt}"
         shutil.copytree(base, data)
         moment = rng.uniform(0.1, 0.95) * duration
-        proc = subprocess.Popen(load_command(*args, "--data-dir", str(data)), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = start_load(*args, "--data-dir", str(data))
         time.sleep(moment)
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(60)
+        kill_now(proc)
         leftovers = sorted(p.name for p in data.glob("bulk-*.sst"))
         after = fingerprints(data)
         assert after[KEPT] == before[KEPT]  # untouched graphs are exactly as they were

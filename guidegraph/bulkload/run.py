@@ -7,6 +7,12 @@ disk) or a killed process leaves the files loaded before it in the store and
 nothing of that file; with ``--replace`` the graphs being replaced may then
 be empty or hold only those earlier files, so the way back is to run the same
 command again (with ``--replace``, so that nothing is doubled).
+
+A load into an empty store that holds a big N-Triples or N-Quads file is
+split across a loader per core (bulkload.parallel). Its loaders commit one by
+one, so it runs under the marker of store.unfinished_load instead: any
+failure empties the store again, and a killed load is emptied by whoever
+opens the store next; either way, nothing of it stays.
 """
 
 from __future__ import annotations
@@ -19,11 +25,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from guidegraph import iris
-from guidegraph.bulkload import derived, progress, sources, target
+from guidegraph.bulkload import derived, parallel, progress, sources, target
 from guidegraph.errors import (
     FileSystemError, GuideGraphError, InputError, StoreError, UsageError, filesystem_error, from_os_error, reason_in_message,
 )
 from guidegraph.namespaces import GG
+from guidegraph.store import unfinished_load
 from guidegraph.store.base import check_iri
 
 
@@ -38,6 +45,7 @@ class LoadReport:
     links: int | None = None  # links derived again; None: no guides, so no links graph
     links_seconds: float = 0.0
     links_skipped: str | None = None  # why the links were not derived
+    loaders: int = 1  # bulk loaders at once (more than one: the store was empty, bulkload.parallel)
 
     @property
     def rate(self) -> float:
@@ -49,8 +57,9 @@ class LoadReport:
                  if self.links is not None else "")
         if self.links_skipped:
             links = f"; {self.links_skipped}"
+        loaders = f", {self.loaders} loaders at once" if self.loaders > 1 else ""
         return (f"loaded {self.triples:,} triples from {self.files} file(s) in {self.seconds:.1f} s "
-                f"({self.rate:,.0f} triples/s); the store holds {self.store_total:,}{graphs}{links}")
+                f"({self.rate:,.0f} triples/s{loaders}); the store holds {self.store_total:,}{graphs}{links}")
 
 
 def load(data_dir: str | Path, items: list[str | Path], *, to_graph: str | None = None, replace: bool = False,
@@ -86,11 +95,19 @@ def load(data_dir: str | Path, items: list[str | Path], *, to_graph: str | None 
         wanted = {g for c in checked for g in c.graphs} - set(keep) if replace else set()
         replaced = sorted(target.existing_graphs(store, wanted), key=str)
         target.drop_graphs(store, set(replaced))
-        _load_all(store, target.store_path(data_dir), checked, to_graph, show_progress, replace)
+        # Into an empty store, big line-based files load with a loader per core: undoing a failure
+        # is emptying the store again, so a file need not go in whole (bulkload.parallel).
+        split = before == 0 and any(_worth_splitting(c) for c in checked)
+        if split:
+            unfinished_load.mark(data_dir, "guidegraph load " + " ".join(str(c.source.path) for c in checked))
+        _load_all(store, target.store_path(data_dir), checked, to_graph, show_progress, replace, split)
         store.flush()
+        if split:
+            unfinished_load.unmark(data_dir)
         loaded = target.quad_count(store)
         read = sum(c.triples for c in checked) if all(c.counted for c in checked) else loaded - before
-        report = LoadReport(len(checked), read, time.perf_counter() - started, loaded, loaded - before, replaced)
+        report = LoadReport(len(checked), read, time.perf_counter() - started, loaded, loaded - before, replaced,
+                            loaders=parallel.loader_count() if split else 1)
         links_started = time.perf_counter()
         if base is not None:
             report.links = derived.refresh_links(store, base)
@@ -132,8 +149,13 @@ def _check_all(planned: list[sources.Source], to_graph: str | None, replace: boo
         phase.close()
 
 
+def _worth_splitting(item: sources.Checked) -> bool:
+    return parallel.worth_splitting(item.source.fmt, sources.text_size(item.source), item.triples)
+
+
 def _load_all(store: ox.Store, path: Path, checked: list[sources.Checked], to_graph: str | None, show: bool,
-              replace: bool) -> None:
+              replace: bool, split: bool) -> None:
+    """``split``: the store was empty and is under the unfinished-load marker; a failure empties it again."""
     phase = progress.Phase("load", sum(c.source.size for c in checked), sum(c.triples for c in checked), show)
     done = 0
     try:
@@ -142,12 +164,20 @@ def _load_all(store: ox.Store, path: Path, checked: list[sources.Checked], to_gr
             try:
                 with sources.open_stream(source) as (stream, raw):
                     phase.reading(raw, source.size, item.triples)
-                    target.load_stream(store, stream, source.fmt, to_graph)
+                    if split and _worth_splitting(item):
+                        parallel.load_split(store, stream, source.fmt, to_graph, parallel.loader_count())
+                    else:
+                        target.load_stream(store, stream, source.fmt, to_graph)
             except (SyntaxError, OSError, EOFError, ValueError) as exc:
                 target.remove_abandoned_bulk_files(path)  # what the loader wrote of this file (frees the space)
+                if split:
+                    raise _failed_while_split(exc, source, store, path) from None
                 raise _failed_while_loading(exc, source, path, done, index, replace) from None
             except KeyboardInterrupt:
-                print(f"guidegraph: {_state(source, done, index, replace)}", file=sys.stderr)
+                if split:
+                    print(f"guidegraph: {_empty_again(store, path)}", file=sys.stderr)
+                else:
+                    print(f"guidegraph: {_state(source, done, index, replace)}", file=sys.stderr)
                 raise
             phase.file_done()
             done += item.triples
@@ -167,11 +197,40 @@ def _state(source: sources.Source, done_triples: int, done_files: int, replace: 
     return f"{state}; {again}"
 
 
+_EMPTY_AGAIN = "nothing of this load is in the store: it was empty before, and is empty again"
+
+
+_LEFT_FOR_LATER = ("part of this load may be in the store, which was empty before it and could not be emptied "
+                   "now; the next `guidegraph load` or server start into it empties it")
+
+
+def _empty_again(store: ox.Store, path: Path) -> str:
+    """Undo a load into an empty store; what the store holds now, for the user."""
+    try:
+        unfinished_load.undo_if_unfinished(store, path)
+    except OSError:  # a full disk may refuse even this: the marker stays, and the next opener does it
+        return _LEFT_FOR_LATER
+    return _EMPTY_AGAIN
+
+
+def _failed_while_split(exc: BaseException, source: sources.Source, store: ox.Store, path: Path) -> GuideGraphError:
+    """The error of a load into an empty store, which is emptied again first."""
+    state = _empty_again(store, path)
+    if isinstance(exc, SyntaxError):
+        # A loader counts lines within its own share of the file: read the file alone for the real place.
+        try:
+            sources.check(source, None, False)
+        except InputError as found:
+            return InputError(f"{found}; {state}")
+    return _failed_while_loading(exc, source, path, 0, 0, False, state=state)
+
+
 def _failed_while_loading(exc: BaseException, source: sources.Source, path: Path, done_triples: int,
-                          done_files: int, replace: bool) -> GuideGraphError:
+                          done_files: int, replace: bool, state: str | None = None) -> GuideGraphError:
     error = sources.input_error(exc, source) if not isinstance(exc, ValueError) else None
     # bad input: fixing the file is the way on; a machine's refusal: the same command once it is fixed
-    state = _state(source, done_triples, done_files, replace, rerun=not isinstance(error, InputError))
+    if state is None:
+        state = _state(source, done_triples, done_files, replace, rerun=not isinstance(error, InputError))
     if isinstance(exc, OSError) and error is None:
         error = from_os_error(exc, "write to the store in", path)
         if error is None and reason_in_message(str(exc)):

@@ -141,6 +141,20 @@ def check(source: Source, to_graph: str | None, want_graphs: bool,
     return Checked(source, triples, frozenset(names))
 
 
+def text_size(source: Source) -> int:
+    """The bytes ``source`` holds decompressed: for gzip, what its trailer says (the size modulo
+    2^32 of its last member; when that is below the compressed size it has wrapped, so at least 4 GiB)."""
+    if source.compression != "gzip":
+        return source.size
+    try:
+        with open(source.path, "rb") as fh:
+            fh.seek(-4, os.SEEK_END)
+            told = int.from_bytes(fh.read(4), "little")
+    except OSError:
+        return source.size  # the load itself reports what is wrong with the file
+    return told if told >= source.size else max(told, 1 << 32)
+
+
 def estimate(source: Source) -> Checked:
     """Without a check pass: the file's triples estimated from its first SAMPLE_BYTES (decompressed)
     and how much of the file on disk they took; 0 when the sample says nothing."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from guidegraph.errors import StoreError, UsageError, filesystem_error, from_os_error, reason_in_message
+from guidegraph.store import unfinished_load
 from guidegraph.store.memory_mirror import invalidate_snapshot
 
 # The engine (guidegraph.store.engine) keeps the store's files in the data directory itself.
@@ -57,7 +58,10 @@ def open_for_loading(data_dir: str | Path) -> ox.Store:
     # What is loaded now goes round the server's engine, so its memory snapshot no longer holds
     # what the disk will hold; the next `serve` fills its copy from the store instead.
     invalidate_snapshot(path)
-    if remove_abandoned_bulk_files(path):
+    stopped = unfinished_load.undo_if_unfinished(store, path)
+    if stopped:
+        print(f"guidegraph: {stopped}", file=sys.stderr)
+    if remove_abandoned_bulk_files(path) and not stopped:
         print(f"guidegraph: note: an earlier load into {path} was stopped before it finished; the files it had "
               "loaded are in the store, the one it was loading is in whole or not at all (query its graphs to "
               "see); to finish, load that file and the rest again (with --replace nothing is doubled)", file=sys.stderr)

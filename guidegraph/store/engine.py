@@ -66,6 +66,8 @@ def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_on
 
     try:
         store = pyoxigraph.Store.read_only(path) if read_only else pyoxigraph.Store(path)
+        if not read_only:
+            _undo_unfinished_load(store, path)
         served = MirroredStore(store, path, writable=not read_only) if memory else store
     except Exception as exc:  # noqa: BLE001 - the parent turns it into a message for the user
         conns[0].send(("failed", type(exc).__name__, str(exc)))
@@ -115,6 +117,14 @@ def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_on
         print(f"guidegraph: warning: the store in {path} could not move its memory buffer to disk on closing "
               f"({' '.join(str(exc).split())}); committed writes are kept in its log and read back at the next start",
               file=sys.stderr)
+
+
+def _undo_unfinished_load(store: Any, path: str) -> None:
+    from guidegraph.store import unfinished_load
+
+    note = unfinished_load.undo_if_unfinished(store, path)
+    if note:
+        print(f"guidegraph: {note}", file=sys.stderr)
 
 
 # --- parent side ---------------------------------------------------------------

@@ -37,6 +37,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from guidegraph.formats import fsync_dir
 from guidegraph.store.determinism import repeats_identically
 
 SNAPSHOT_FILE = "memory-snapshot.nq"
@@ -54,15 +55,7 @@ def invalidate_snapshot(data_dir: str | Path) -> None:
         stamp.unlink()
     except FileNotFoundError:
         return
-    _fsync_dir(Path(data_dir))
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(Path(data_dir))
 
 
 class MirroredStore:
@@ -163,7 +156,7 @@ class MirroredStore:
                     stamp.write(f"{len(self.memory)} quads\n")
                     stamp.flush()
                     os.fsync(stamp.fileno())
-                _fsync_dir(self.dir)
+                fsync_dir(self.dir)
                 return True
             except OSError as exc:
                 try:
