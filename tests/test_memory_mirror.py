@@ -147,43 +147,66 @@ def test_guidegraph_load_takes_the_stamp_so_the_next_start_sees_what_it_loaded(t
         assert count(store) == 3
 
 
-class GatedDisk:
-    """The real on-disk store, whose full scan (what fills the copy without a snapshot) waits for a gate."""
+class GatedMirror(MirroredStore):
+    """The real mirror on the real on-disk store, whose fill from disk waits for a gate once it has
+    taken its checkpoint (the moment the copy is of)."""
 
-    def __init__(self, store: ox.Store) -> None:
-        self.store, self.gate = store, threading.Event()
+    def __init__(self, *args, **kwargs) -> None:
+        self.gate = threading.Event()
+        super().__init__(*args, **kwargs)
 
-    def quads_for_pattern(self, *pattern):
-        if pattern == (None, None, None, None):
-            assert self.gate.wait(60)
-        return self.store.quads_for_pattern(*pattern)
-
-    def __getattr__(self, name):
-        return getattr(self.store, name)
+    def _read_checkpoint(self, work):
+        assert self.gate.wait(60)
+        return super()._read_checkpoint(work)
 
 
-def test_the_disk_answers_while_the_copy_fills_and_writes_wait_for_it(tmp_path):
+COUNTER = f"<{EX}counter>"
+INCREMENT = (f"DELETE {{ GRAPH <{EX}c> {{ {COUNTER} <{EX}n> ?n }} }} INSERT {{ GRAPH <{EX}c> {{ {COUNTER} <{EX}n> ?m }} }} "
+             f"WHERE {{ GRAPH <{EX}c> {{ {COUNTER} <{EX}n> ?n }} BIND(?n + 1 AS ?m) }}")
+
+
+def counter(store) -> list[str]:
+    return [s["n"].value for s in store.query(f"SELECT ?n WHERE {{ GRAPH ?g {{ {COUNTER} <{EX}n> ?n }} }}")]
+
+
+@pytest.mark.parametrize("unrepeatable", [False, True], ids=["replayed", "read-again"])
+def test_writes_go_on_while_the_copy_fills_and_the_copy_gets_each_once(tmp_path, unrepeatable):
     path = tmp_path / "data"
     disk = ox.Store(str(path))
-    disk.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}p> "1" }} }}')
-    gated = GatedDisk(disk)
-    mirror = MirroredStore(gated, str(path))
+    disk.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}p> "1" }} GRAPH <{EX}c> {{ {COUNTER} <{EX}n> 0 }} '
+                f'GRAPH <{EX}gone> {{ <{EX}b> <{EX}p> "x" }} }}')
+    mirror = GatedMirror(disk, str(path))
     try:
-        assert mirror.memory is None and not mirror.filled.is_set()
         query = f"SELECT ?o WHERE {{ GRAPH ?g {{ <{EX}a> <{EX}p> ?o }} }}"
         assert [str(s["o"]) for s in mirror.query(query)] == ['"1"']  # from disk, at once
-        writer = threading.Thread(target=mirror.update, args=(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}p> "2" }} }}',))
+        deadline = time.monotonic() + 10
+        while mirror._pending is None and time.monotonic() < deadline:  # the fill has taken its checkpoint
+            time.sleep(0.01)
+        # Writes commit at once while the copy fills; each reader sees them, from disk.
+        # NOW() gives another answer when replayed, so the copy is read from disk again there; the
+        # increments after it are in that read and must not be replayed on top of it.
+        last = (f'INSERT {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}when> ?t }} }} WHERE {{ BIND(NOW() AS ?t) }}' if unrepeatable
+                else f"CLEAR GRAPH <{EX}gone>")
+        writes = [f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}p> "2" }} }}', *([last] if unrepeatable else []),
+                  INCREMENT, INCREMENT, *([] if unrepeatable else [last])]
+        writer = threading.Thread(target=lambda: [mirror.update(w) for w in writes])
         writer.start()
-        writer.join(0.5)
-        assert writer.is_alive()  # the write waits for the copy, so the copy cannot miss it
-        assert [str(s["o"]) for s in mirror.query(query)] == ['"1"']
-        gated.gate.set()
-        writer.join(30)
-        assert mirror.filled.wait(30) and mirror.memory is not None and mirror.loaded_from == "disk"
-        assert sorted(str(s["o"]) for s in mirror.memory.query(query)) == ['"1"', '"2"']
+        writer.join(10)
+        assert not writer.is_alive() and not mirror.filled.is_set()  # done before the copy is whole
         assert sorted(str(s["o"]) for s in mirror.query(query)) == ['"1"', '"2"']
+        assert counter(mirror) == ["2"]
+        mirror.gate.set()
+        assert mirror.filled.wait(30) and mirror.memory is not None and mirror.loaded_from == "disk"
+        assert mirror._pending is None
+        # The copy holds every write once: the counter went up twice, not three or four times.
+        assert sorted(str(s["o"]) for s in mirror.memory.query(query)) == ['"1"', '"2"']
+        assert counter(mirror.memory) == ["2"]
+        assert len(mirror.memory) == len(disk) == (5 if unrepeatable else 3)
+        assert set(mirror.memory.named_graphs()) == set(disk.named_graphs())  # the cleared graph is gone from both
+        mirror.update(INCREMENT)  # and it keeps up after
+        assert counter(mirror.memory) == counter(disk) == ["3"]
     finally:
-        gated.gate.set()
+        mirror.gate.set()
         mirror.close()
 
 
