@@ -97,10 +97,11 @@ def load(data_dir: str | Path, items: list[str | Path], *, to_graph: str | None 
         target.drop_graphs(store, set(replaced))
         # Into an empty store, big line-based files load with a loader per core: undoing a failure
         # is emptying the store again, so a file need not go in whole (bulkload.parallel).
-        split = before == 0 and any(_worth_splitting(c) for c in checked)
+        splits = [before == 0 and _worth_splitting(c) for c in checked]
+        split = any(splits)
         if split:
             unfinished_load.mark(data_dir, "guidegraph load " + " ".join(str(c.source.path) for c in checked))
-        _load_all(store, target.store_path(data_dir), checked, to_graph, show_progress, replace, split)
+        _load_all(store, target.store_path(data_dir), checked, to_graph, show_progress, replace, splits)
         store.flush()
         if split:
             unfinished_load.unmark(data_dir)
@@ -154,8 +155,10 @@ def _worth_splitting(item: sources.Checked) -> bool:
 
 
 def _load_all(store: ox.Store, path: Path, checked: list[sources.Checked], to_graph: str | None, show: bool,
-              replace: bool, split: bool) -> None:
-    """``split``: the store was empty and is under the unfinished-load marker; a failure empties it again."""
+              replace: bool, splits: list[bool]) -> None:
+    """``splits``: which files load split; if any, the store was empty and is under the unfinished-load
+    marker, and a failure empties it again."""
+    split = any(splits)
     phase = progress.Phase("load", sum(c.source.size for c in checked), sum(c.triples for c in checked), show)
     done = 0
     try:
@@ -164,7 +167,7 @@ def _load_all(store: ox.Store, path: Path, checked: list[sources.Checked], to_gr
             try:
                 with sources.open_stream(source) as (stream, raw):
                     phase.reading(raw, source.size, item.triples)
-                    if split and _worth_splitting(item):
+                    if splits[index]:
                         parallel.load_split(store, stream, source.fmt, to_graph, parallel.loader_count())
                     else:
                         target.load_stream(store, stream, source.fmt, to_graph)

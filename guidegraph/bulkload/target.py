@@ -61,7 +61,8 @@ def open_for_loading(data_dir: str | Path) -> ox.Store:
     stopped = unfinished_load.undo_if_unfinished(store, path)
     if stopped:
         print(f"guidegraph: {stopped}", file=sys.stderr)
-    if remove_abandoned_bulk_files(path) and not stopped:
+    abandoned = remove_abandoned_bulk_files(path)
+    if abandoned and not stopped:  # an undone load's own files need no word of their own
         print(f"guidegraph: note: an earlier load into {path} was stopped before it finished; the files it had "
               "loaded are in the store, the one it was loading is in whole or not at all (query its graphs to "
               "see); to finish, load that file and the rest again (with --replace nothing is doubled)", file=sys.stderr)

@@ -22,8 +22,8 @@ The copy fills in a thread of its own while the disk answers: an engine that
 starts (or replaces one stopped at a query's time limit) serves at once, more
 slowly, instead of keeping every reader waiting for seconds (30 s at 10^6
 triples without a snapshot). Writes go on too: the fill reads the disk as it
-was at one moment (the snapshot file, or a RocksDB snapshot taken by opening
-the scan), taken with the write lock held, and the writes committed after it
+was at one moment (the snapshot file, or a checkpoint of the store), taken
+with the write lock held, and the writes committed after it
 are kept and replayed on the copy, in order, before it serves. So the copy
 never misses a write, and a writer waits only for that moment and the replay,
 not for the fill (which before this was 30 s at 10^6 triples, past a short
@@ -47,9 +47,9 @@ from guidegraph.formats import fsync_dir
 from guidegraph.store.determinism import repeats_identically
 
 SNAPSHOT_FILE = "memory-snapshot.nq"
-CLOSE_WAITS_FOR_FILL_SECONDS = 5.0
-FILL_DIR = ".memory-fill"  # a checkpoint of the store, and its quads, while the copy fills from disk
 STAMP_FILE = "memory-snapshot.stamp"
+FILL_DIR = ".memory-fill"  # a checkpoint of the store, and its quads, while the copy fills from disk
+CLOSE_WAITS_FOR_FILL_SECONDS = 5.0
 # Writes come in bursts (a guide replaced, then its links derived again): the snapshot is
 # written once the store has been quiet this long.
 SNAPSHOT_QUIET_SECONDS = 2.0
@@ -128,7 +128,6 @@ class MirroredStore:
 
     def _fill(self) -> ox.Store:
         started = time.perf_counter()
-        memory = ox.Store()
         checkpoint = quads = None
         shutil.rmtree(self.dir / FILL_DIR, ignore_errors=True)  # an earlier engine's, killed while it filled
         with self._write_lock:
@@ -142,6 +141,7 @@ class MirroredStore:
                     quads = self.disk.quads_for_pattern(None, None, None, None)
         if from_snapshot:
             # Nothing replaces the snapshot file while the copy fills (it is written from the copy).
+            memory = ox.Store()
             memory.bulk_load(path=str(self.dir / SNAPSHOT_FILE), format=ox.RdfFormat.N_QUADS)
             self.loaded_from = "snapshot"
         else:
