@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import gzip
-import logging
-import logging.handlers
-import queue
 import time
-from collections.abc import Callable
 
 from flask import Flask, Response, g, request
 
-log = logging.getLogger("guidegraph.access")
+from guidegraph.server.access_log import log_request
 
 # Pages load only our own files: no inline script or style, no other origin, no framing.
 CONTENT_SECURITY_POLICY = (
@@ -74,26 +70,3 @@ def compress_if_wanted(data: bytes, accept_encoding: str | None, min_bytes: int)
 def gzip_etag(etag: str) -> str:
     """The compressed representation's own (strong) validator."""
     return etag if etag.startswith("W/") else etag[:-1] + '-gz"'
-
-
-def log_request(remote: str | None, method: str, path: str, status: int, elapsed_ms: float) -> None:
-    log.info("%s %s %s %d %.1fms", remote, method, path[:300], status, elapsed_ms)
-
-
-def write_access_log_from_a_thread() -> Callable[[], None]:
-    """Access lines go to the root logger's handlers from a thread of their own: writing each one
-    under the handler's lock was a sixth of a small query's time in a request thread, and more
-    once requests came together. Returns the function that writes what is left and stops."""
-    lines: queue.SimpleQueue = queue.SimpleQueue()
-    listener = logging.handlers.QueueListener(lines, *logging.getLogger().handlers, respect_handler_level=True)
-    handler = logging.handlers.QueueHandler(lines)
-    log.addHandler(handler)
-    log.propagate = False
-    listener.start()
-
-    def stop() -> None:
-        log.removeHandler(handler)
-        log.propagate = True
-        listener.stop()
-
-    return stop

@@ -74,7 +74,7 @@ def serve_granian(make_app: Callable[[], Flask], close_app: Callable[[Flask], No
     def load_in_worker():
         _die_with_parent()
         _log_like_the_main_process()
-        from guidegraph.server.http import write_access_log_from_a_thread
+        from guidegraph.server.access_log import write_access_log_from_a_thread
 
         stop_access_log = write_access_log_from_a_thread()
         app = make_app()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 
 from guidegraph.server.caching import cache_status
-from guidegraph.server.http import log_request
+from guidegraph.server.access_log import log_request
 from guidegraph.store.versioned_cache import MISSING, VersionedCache
 
 _KEY_HEADERS = ("HTTP_HOST", "HTTP_ACCEPT", "HTTP_ACCEPT_ENCODING", "HTTP_ACCEPT_LANGUAGE", "HTTP_COOKIE",

@@ -22,7 +22,8 @@ import time
 from urllib.parse import parse_qs
 
 from guidegraph.server.caching import cache_status, validator_headers, validators_for
-from guidegraph.server.http import compress_if_wanted, gzip_etag, log_request
+from guidegraph.server.access_log import log_request
+from guidegraph.server.http import compress_if_wanted, gzip_etag
 from guidegraph.server.protocol import choose_rdf_format, choose_result_format, parse_operation
 from guidegraph.server.query_size import check_query_size
 from guidegraph.store.base import Dataset
