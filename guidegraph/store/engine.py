@@ -27,11 +27,11 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from multiprocessing.connection import Connection
 from typing import Any
 
 from guidegraph.errors import reason_in_message
+from guidegraph.store.deadlines import Deadlines
 
 # More than the server's worker threads (8 by default), so a request rarely
 # waits for a channel.
@@ -152,9 +152,10 @@ class EngineStartFailed(Exception):
 
 
 class _Channel:
-    def __init__(self, conn: Connection, generation: int) -> None:
+    def __init__(self, conn: Connection, generation: int, proc: subprocess.Popen) -> None:
         self.conn = conn
         self.generation = generation
+        self.proc = proc  # the engine at the other end, killed when a request outlives its time limit
 
 
 class EngineClient:
@@ -167,6 +168,7 @@ class EngineClient:
         self._lock = threading.Lock()  # guards engine replacement
         self._generation = 0
         self._closed = False
+        self._deadlines = Deadlines()
         self.read_only = False  # True while a full disk keeps the store from opening for writing
         self._start(read_only=False)
 
@@ -200,7 +202,7 @@ class EngineClient:
         self.read_only = read_only
         free: queue.LifoQueue[_Channel] = queue.LifoQueue()
         for conn in conns:
-            free.put(_Channel(conn, self._generation))
+            free.put(_Channel(conn, self._generation, proc))
         self._free = free
 
     def call(self, op: str, timeout: float | None = None, *, acknowledge: bool = False, **kwargs: Any) -> Any:
@@ -225,30 +227,33 @@ class EngineClient:
                 raise EngineDied(f"the query engine is gone: {exc}", generation, started=False) from exc
             started = not acknowledge  # unacknowledged, a request sent may have run
             committed = False
-            deadline = None if timeout is None else time.monotonic() + timeout
-            answered = False
+            watch = None if timeout is None else self._deadlines.watch(timeout, channel.proc.kill)
             try:
-                while channel.conn.poll(None if deadline is None else max(0.0, deadline - time.monotonic())):
+                while True:
                     reply = channel.conn.recv()
                     if reply == STARTED:
                         started = True
                         continue
                     if reply == COMMITTED:
-                        committed, deadline = True, None  # durable: what is left is not stopped
+                        committed = True  # durable: what is left is not stopped
+                        if watch is not None and not self._deadlines.done(watch):
+                            watch = None
                         continue
                     ok, payload = reply
-                    answered = True
                     break
             except (EOFError, OSError, ValueError) as exc:
                 if committed:
                     # On disk already; the next engine reads it back, so the write happened.
                     self._replace(generation)
                     return None
+                if watch is not None and self._deadlines.done(watch):
+                    self._replace(generation)
+                    raise TimeoutError(op) from None
                 raise EngineDied(f"the query engine is gone: {exc or 'it closed the connection'}", generation,
                                  started) from exc
-            if not answered:
+            if watch is not None and self._deadlines.done(watch):
+                # The answer came as the time limit struck; its engine is being killed.
                 self._replace(generation)
-                raise TimeoutError(op)
         finally:
             # A channel of a replaced engine is closed here, by the one thread
             # using it (closing it from another thread could pull the socket out
@@ -332,6 +337,7 @@ class EngineClient:
             self._proc.wait(5)
         for conn in self._conns:
             conn.close()
+        self._deadlines.close()
 
 
 class RemoteError(Exception):
