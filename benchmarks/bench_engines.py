@@ -108,8 +108,9 @@ def run_scale(triples: int, args: argparse.Namespace, work: Path, lines: list[st
                 log(f"  {system.label}: {run.error}")
         active = [s for s in systems if s in live]
         clients = {s.name: s.client() for s in active}
+        answering = [s for s in active if s.answers_queries]
         for query in queries:
-            for system in active:
+            for system in answering:
                 runs[system.name].queries[query.name] = m = measure_query(clients[system.name], query, args.repeat,
                                                                           args.slow_seconds, salt=system.name)
                 if m.error:
@@ -118,7 +119,7 @@ def run_scale(triples: int, args: argparse.Namespace, work: Path, lines: list[st
                 run_peak = system.peak_bytes()
                 if run_peak is not None:
                     runs[system.name].peak = max(runs[system.name].peak or 0, run_peak)
-            log(f"  {query.name}: " + ", ".join(f"{s.name} {report.ms(runs[s.name].queries[query.name].cold)}" for s in active))
+            log(f"  {query.name}: " + ", ".join(f"{s.name} {report.ms(runs[s.name].queries[query.name].cold)}" for s in answering))
         log(f"  light queries interleaved over {args.steady_rounds} rounds")
         for name, medians in measure_steady_light(clients, queries, args.steady_rounds).items():
             runs[name].steady = medians
@@ -141,17 +142,21 @@ def run_scale(triples: int, args: argparse.Namespace, work: Path, lines: list[st
         for system in systems + list(backends.values()):
             system.cleanup()
     shown = {n: runs[n] for n in labels}
-    lines += scale_section(triples, data, queries, shown, labels, args)
+    answering = {s.name for s in systems if s.answers_queries}
+    lines += scale_section(triples, data, queries, shown, labels, args, answering)
 
 
-def scale_section(triples, data, queries, runs, labels, args) -> list[str]:
+def scale_section(triples, data, queries, runs, labels, args, answering) -> list[str]:
+    """``answering``: the systems that answer queries (the others take part in the light-query runs only)."""
     out = [f"## {report.scale_name(triples)} triples", "",
            f"{triples:,} quads, {data.stat().st_size / 2**20:,.0f} MiB of N-Quads (seed {args.seed}).", ""]
     failed = [f"- {labels[n]}: {r.error}" for n, r in runs.items() if r.error]
     if failed:
         out += ["Systems that did not run:", ""] + failed + [""]
-    ok = {n: r for n, r in runs.items() if not r.error}
-    out += ["### Load, start-up and memory", "", *report.load_lines(runs, labels, triples), ""]
+    ok_all = {n: r for n, r in runs.items() if not r.error}
+    ok = {n: r for n, r in ok_all.items() if n in answering}
+    out += ["### Load, start-up and memory", "", *report.load_lines({n: r for n, r in runs.items() if n in answering},
+                                                                   labels, triples), ""]
     pairs = [("guidegraph", "pyoxigraph"), ("guidegraph", "oxigraph"), ("guidegraph", "virtuoso"),
              ("guidegraph-virtuoso", "virtuoso")]
     for what, title in (("cold", f"Cold: median of {args.repeat} distinct texts after a warm-up (ms)"),
@@ -166,19 +171,19 @@ def scale_section(triples, data, queries, runs, labels, args) -> list[str]:
     errors = [f"- {labels[n]} {q}: {m.error}" for n, r in ok.items() for q, m in r.queries.items() if m.error]
     if errors:
         out += ["Query errors:", "", *errors, ""]
-    steady = report.steady_lines(queries, ok, labels)
+    steady = report.steady_lines(queries, ok_all, labels)
     if steady:
         out += [f"### Light queries, interleaved ({args.steady_rounds} rounds, median after the first tenth; ms)", "",
                 "Each round sends a new text to every system in turn (each system its own), so each is equally warm; "
                 "the cold medians above take 5 texts right after a system's first run of the query.", "",
                 *steady, ""]
-    conc = report.concurrency_lines(ok, labels)
+    conc = report.concurrency_lines(ok_all, labels)
     if conc:
         out += [f"### Light-query throughput ({args.requests} requests per client process, light queries alternating)", "",
                 *conc, "",
                 "Server CPU is what the system's own process tree used during the run (user + system time from "
                 "/proc), per request; the client processes share the same cores.", ""]
-    out += ["### Targets", "", *report.targets(queries, ok, triples), ""]
+    out += ["### Targets", "", *report.targets(queries, ok_all, triples), ""]
     return out
 
 

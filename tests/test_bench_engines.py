@@ -82,7 +82,7 @@ def test_quick_run_reports_every_query_with_agreeing_fingerprints(tmp_path):
     out = tmp_path / "engines.md"
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_engines.py"), "--quick", "--scales", "1e4",
-         "--systems", "guidegraph,oxigraph,pyoxigraph", "--clients", "1,2", "--requests", "10",
+         "--systems", "guidegraph,oxigraph,pyoxigraph,floor", "--clients", "1,2", "--requests", "10",
          "--timeout", "60", "--out", str(out), "--work-dir", str(tmp_path / "work")],
         capture_output=True, text=True, timeout=900, cwd=ROOT,
     )
@@ -105,6 +105,12 @@ def test_quick_run_reports_every_query_with_agreeing_fingerprints(tmp_path):
     interleaved = report.split("### Light queries, interleaved", 1)[1].split("###", 1)[0]
     assert all(f"| {q.name} |" in interleaved for q in all_queries(generator.sample_iris()) if q.weight == "light")
     assert "| light within 0.3 ms of Oxigraph server | interleaved: worst " in report
+    # the no-op app takes part in the light-query runs only, and the targets weigh guidegraph against it
+    floor = "floor: no-op WSGI app on granian"
+    assert floor in interleaved.splitlines()[4]  # a column of the interleaved table
+    assert re.search(r"\| floor: no-op WSGI app on granian \| 2 \| distinct \| \d+ \| [\d,]+ \|", report)
+    assert floor not in section and floor not in report.split("### Load, start-up and memory", 1)[1].split("###", 1)[0]
+    assert re.search(r"light within 0.3 ms of Oxigraph server \| interleaved: .*; the floor \(no-op app on granian\): [+-][\d.]+ ms", report)
     assert re.search(r"\| guidegraph \(embedded\) \| 2 \| distinct \| \d+ \| [\d,]+ \| [\d.]+ \| [\d.]+ \| [\d,]+ \|", report)
     assert "error" not in section
     # guidegraph says its own time on repeated (cached) answers, and the target is judged on it

@@ -41,6 +41,7 @@ class System:
     name = ""
     label = ""
     http = True  # measured over HTTP (concurrency applies)
+    answers_queries = True  # False: takes part in the light-query runs only (the floor)
 
     def __init__(self, work: Path, timeout: float) -> None:
         self.work, self.timeout = work / self.name, timeout
@@ -161,6 +162,24 @@ class GuidegraphRemote(System):
                      "--endpoint", self.backend.endpoint_url(),
                      "--host", "127.0.0.1", "--port", str(self.port), "--base-iri", BASE,
                      "--timeout", f"{self.timeout:g}"])
+
+
+class PythonFrontFloor(System):
+    """Not a SPARQL server: benchmarks/engines/noop_app.py on granian, with the worker and threads
+    ``guidegraph serve`` uses. Its light-query times and throughput are the floor of any answer
+    made in Python behind granian; it takes part in the light-query runs only."""
+
+    name, label = "floor", "floor: no-op WSGI app on granian"
+    answers_queries = False
+
+    def load(self, data: Path) -> LoadInfo:
+        return LoadInfo(float("nan"), None, "nothing: it answers every request with an empty result")
+
+    def start(self) -> None:
+        self.port = procs.free_port()
+        self._serve([str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port),
+                     "--workers", "1", "--blocking-threads", "8", "benchmarks.engines.noop_app:app"],
+                    cwd=Path(__file__).resolve().parents[2])
 
 
 class OxigraphServer(System):
@@ -373,7 +392,7 @@ def _virtuoso_launcher():
     return importlib.import_module("virtuoso_server")
 
 
-SYSTEM_NAMES = ("guidegraph", "guidegraph-virtuoso", "oxigraph", "virtuoso", "pyoxigraph")
+SYSTEM_NAMES = ("guidegraph", "guidegraph-virtuoso", "oxigraph", "virtuoso", "pyoxigraph", "floor")
 
 
 def make_systems(names: list[str], work: Path, timeout: float) -> list[System]:
@@ -392,4 +411,6 @@ def make_systems(names: list[str], work: Path, timeout: float) -> list[System]:
             made[name] = virtuoso
         elif name == "guidegraph-virtuoso":
             made[name] = GuidegraphRemote(work, timeout, virtuoso)
+        elif name == "floor":
+            made[name] = PythonFrontFloor(work, timeout)
     return list(made.values())
