@@ -22,6 +22,7 @@ read-only one then takes its place, so reads go on until space is freed.
 from __future__ import annotations
 
 import os
+import pickle
 import queue
 import socket
 import subprocess
@@ -49,6 +50,13 @@ START_TIMEOUT = float(os.environ.get("GUIDEGRAPH_ENGINE_START_TIMEOUT", "3600"))
 # After a channel reports the engine gone, how long to wait for the process to be
 # seen exited: the kernel closes a killed process's sockets a moment before it is.
 DEATH_GRACE = 5.0
+
+
+
+def _pickled(message: Any) -> bytes:
+    # What Connection.send writes, without the ForkingPickler it sets up per message (its
+    # reducers are for handles and sockets, which these messages never hold): Connection.recv reads it.
+    return pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # --- child side ----------------------------------------------------------------
@@ -96,7 +104,7 @@ def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_on
             finally:
                 ops.committed = None
             try:
-                conn.send(reply)
+                conn.send_bytes(_pickled(reply))
             except OSError:
                 return
 
@@ -222,7 +230,7 @@ class EngineClient:
             if generation != self._generation:
                 raise EngineDied("the query engine was restarted", generation, started=False)
             try:
-                channel.conn.send((op, kwargs, acknowledge))
+                channel.conn.send_bytes(_pickled((op, kwargs, acknowledge)))
             except (OSError, ValueError) as exc:
                 raise EngineDied(f"the query engine is gone: {exc}", generation, started=False) from exc
             started = not acknowledge  # unacknowledged, a request sent may have run
