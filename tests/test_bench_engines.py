@@ -111,6 +111,8 @@ def test_quick_run_reports_every_query_with_agreeing_fingerprints(tmp_path):
     assert re.search(r"\| floor: no-op WSGI app on granian \| 2 \| distinct \| \d+ \| [\d,]+ \|", report)
     assert floor not in section and floor not in report.split("### Load, start-up and memory", 1)[1].split("###", 1)[0]
     assert re.search(r"light within 0.3 ms of Oxigraph server \| interleaved: .*; the floor \(no-op app on granian\): [+-][\d.]+ ms", report)
+    assert re.search(r"heavy cold ≤ 1.2x pyoxigraph in memory \| worst .*; an answer over HTTP costs at least [\d.]+ ms more "
+                     r"\(the floor\), which alone passes 1.2x on \d of 6", report)
     assert re.search(r"\| guidegraph \(embedded\) \| 2 \| distinct \| \d+ \| [\d,]+ \| [\d.]+ \| [\d.]+ \| [\d,]+ \|", report)
     assert "error" not in section
     # guidegraph says its own time on repeated (cached) answers, and the target is judged on it

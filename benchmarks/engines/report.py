@@ -210,9 +210,21 @@ def targets(queries: list[BenchQuery], runs: dict[str, SystemRun], triples: int)
         verdict = "not measured" if met is None else ("met" if met else "not met")
         rows.append([target, measured, verdict + (f" {note}" if note else "")])
 
+    # An answer over HTTP costs at least what the no-op app's does; next to a fast enough query that
+    # alone passes a 1.2x bound.
+    floor_cost = min(floor.steady.values()) if floor and floor.steady else None
+
+    def out_of_reach(base: SystemRun, names: list[str]) -> str:
+        if floor_cost is None:
+            return ""
+        fast = [n for n in names if _value(base, n, "cold") and (_value(base, n, "cold") + floor_cost) > 1.2 * _value(base, n, "cold")]
+        return (f"; an answer over HTTP costs at least {floor_cost * 1000:.2f} ms more (the floor), which alone passes 1.2x on "
+                f"{len(fast)} of {len(names)} ({', '.join(fast) or 'none'})")
+
     if gg and pyox:
         w = worst(gg, pyox, heavy)
-        add("heavy cold ≤ 1.2x pyoxigraph in memory", f"worst {w[1]:.2f}x ({w[0]})" if w else "–", w[1] <= 1.2 if w else None)
+        add("heavy cold ≤ 1.2x pyoxigraph in memory", (f"worst {w[1]:.2f}x ({w[0]})" if w else "–") + out_of_reach(pyox, heavy),
+            w[1] <= 1.2 if w else None)
     else:
         add("heavy cold ≤ 1.2x pyoxigraph in memory", "needs guidegraph and pyoxigraph", None)
     if gg and oxi:
@@ -282,7 +294,8 @@ def targets(queries: list[BenchQuery], runs: dict[str, SystemRun], triples: int)
         add("geometric mean, half repeated, ahead of Virtuoso", "needs guidegraph and virtuoso", None)
     if ggv and virt:
         w = worst(ggv, virt, [q.name for q in queries])
-        add("guidegraph on Virtuoso within 1.2x of Virtuoso direct", f"worst {w[1]:.2f}x ({w[0]})" if w else "–",
+        add("guidegraph on Virtuoso within 1.2x of Virtuoso direct",
+            (f"worst {w[1]:.2f}x ({w[0]})" if w else "–") + out_of_reach(virt, [q.name for q in queries]),
             w[1] <= 1.2 if w else None)
     else:
         add("guidegraph on Virtuoso within 1.2x of Virtuoso direct", "needs virtuoso and guidegraph-virtuoso", None)
