@@ -349,3 +349,38 @@ def test_sparql_text_score_orders_and_errors_leave_it_unbound(seeded_server):
     assert scores == sorted(scores, reverse=True) and scores[-1] > 0
     assert all("none" not in r for r in rows)
     assert all("细胞" in r["title"]["value"] for r in rows)
+
+
+def test_a_write_during_a_background_refresh_is_built_too(tmp_path):
+    """The refresh a write starts may have read the version before a second write came; it
+    builds again, so the index reaches the newest version with no search asking for it."""
+    import threading
+
+    from guidegraph.search.service import SearchService
+    from guidegraph.store import open_store
+
+    with open_store({"data_dir": str(tmp_path / "data")}) as store:
+        service = SearchService(store, tmp_path / "index")
+        entered, gate = threading.Event(), threading.Event()
+        real_rebuild = service.rebuild
+
+        def first_build_waits(version):
+            if not entered.is_set():
+                entered.set()
+                assert gate.wait(30)
+            return real_rebuild(version)
+
+        service.rebuild = first_build_waits
+        store.update(f'INSERT DATA {{ GRAPH <urn:x:g> {{ <urn:x:a> a <{GG}ContactDesk> ; <{GG}name> "甲联络处" }} }}')
+        service.refresh_in_background()
+        assert entered.wait(30)
+        store.update(f'INSERT DATA {{ GRAPH <urn:x:g> {{ <urn:x:b> a <{GG}ContactDesk> ; <{GG}name> "乙联络处" }} }}')
+        newest = f"{store.version.token}-{store.version.counter}"
+        service.refresh_in_background()  # while the first build still holds the older version
+        gate.set()
+        deadline = time.monotonic() + 30
+        while (service.last_build is None or service.last_build.version != newest) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert service.last_build.version == newest
+        assert [h.iri for h in service.search("乙联络处").hits] == ["urn:x:b"]
+        service.close()

@@ -70,7 +70,9 @@ class SearchService:
         self.path = Path(directory) / INDEX_FILE
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._refresher: threading.Thread | None = None
+        self._refresh_guard = threading.Lock()
+        self._refresher: threading.Thread | None = None  # set while a background refresh runs
+        self._refresh_again = False  # a write came while it ran
         self._built_at = 0.0
         self.last_build: BuildInfo | None = None
 
@@ -98,18 +100,33 @@ class SearchService:
 
     def refresh_in_background(self) -> None:
         """Start rebuilding now if the index is stale (called after a write), so the next
-        search waits only for what is left of the build; at most one such thread at a time."""
-        if self._is_current(self._wanted_version()) or self._refresher is not None and self._refresher.is_alive():
-            return
+        search waits only for what is left of the build; at most one such thread at a time.
 
-        def refresh() -> None:
-            try:
+        A write that comes while that thread runs may be newer than the version it is building
+        from; the thread then builds again, so no write is left for the next search to find."""
+        with self._refresh_guard:
+            if self._refresher is not None:
+                self._refresh_again = True
+                return
+            if self._is_current(self._wanted_version()):
+                return
+            self._refresher = threading.Thread(target=self._refresh, daemon=True, name="search-index-refresh")
+            self._refresher.start()
+
+    def _refresh(self) -> None:
+        try:
+            while True:
                 self.ensure_current()
-            except Exception as exc:  # noqa: BLE001 - the next search rebuilds and reports it
-                log.warning("search index refresh failed (the next search retries): %s", exc)
-
-        self._refresher = threading.Thread(target=refresh, daemon=True, name="search-index-refresh")
-        self._refresher.start()
+                with self._refresh_guard:
+                    # Checked under the guard: a write after this look starts a thread of its own.
+                    if not self._refresh_again and self._is_current(self._wanted_version()):
+                        self._refresher = None
+                        return
+                    self._refresh_again = False
+        except Exception as exc:  # noqa: BLE001 - the next search rebuilds and reports it
+            log.warning("search index refresh failed (the next search retries): %s", exc)
+            with self._refresh_guard:
+                self._refresher = None
 
     def rebuild(self, version: str) -> BuildInfo:
         started = time.perf_counter()
