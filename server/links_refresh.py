@@ -38,6 +38,9 @@ class LinksKeeper:
         self._pending = False
         self._thread: threading.Thread | None = None
         self.passes = 0  # derivations run (tests and logs read it)
+        # Called after a pass wrote the links graph: a write no request made, which whatever
+        # follows the store's writes (the search index) must hear of too.
+        self.after_write: list = []
 
     def refresh_now(self) -> int:
         """Derive the links from the store's guides and replace the links graph; returns the links written."""
@@ -55,10 +58,14 @@ class LinksKeeper:
         # Links join guides; a store holding none (test data, another dataset) gets no links graph
         holds_guides = bool(corpus.query(f"ASK {{ GRAPH ?g {{ ?guide a <{GG}GuideDocument> }} }}"))
         triples = derive_links(corpus, self.base_iri) if holds_guides else []
+        wrote = bool(triples) or self.graph in named
         if triples:
             self.store.replace_graph(self.graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
         elif self.graph in named:
             self.store.delete_graph(self.graph)  # no guides, no links: and no empty graph left behind
+        if wrote:
+            for listener in self.after_write:
+                listener()
         self.passes += 1
         return len(triples)
 

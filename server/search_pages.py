@@ -149,6 +149,9 @@ def install(app: Flask, store: GraphStore, settings: Settings) -> None:
     directory = index_directory(settings.data_dir) if settings.data_dir else None
     service = app.extensions["guidegraph.search"] = SearchService(store, directory)
     app.register_blueprint(bp)
+    links = app.extensions.get("guidegraph.links")
+    if links is not None:  # its background writes change the data too
+        links.after_write.append(service.refresh_in_background)
 
     @app.after_request
     def _refresh_after_write(response: Response) -> Response:

@@ -384,3 +384,23 @@ def test_a_write_during_a_background_refresh_is_built_too(tmp_path):
         assert service.last_build.version == newest
         assert [h.iri for h in service.search("乙联络处").hits] == ["urn:x:b"]
         service.close()
+
+
+def test_the_links_keepers_own_write_brings_the_index_up_to_date(make_server):
+    """Deriving the links writes the links graph with no request behind it; the index follows that write too."""
+    from guidegraph.bundled_corpus import load_bundled_corpus
+
+    server = make_server({})
+    store = server.app.extensions["guidegraph.store"]
+    load_bundled_corpus(store, paths=[CORPUS_JIANGSU])
+    search(server, "无创脑机接口")  # the index is built at the corpus's version
+    service, keeper = server.app.extensions["guidegraph.search"], server.app.extensions["guidegraph.links"]
+    assert keeper.wait()
+    built = service.last_build.version
+    assert keeper.refresh_now() > 0  # a pass run directly: no HTTP write, no after-request hook
+    newest = f"{store.version.token}-{store.version.counter}"
+    assert newest != built
+    deadline = time.monotonic() + 30
+    while service.last_build.version != newest and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert service.last_build.version == newest
