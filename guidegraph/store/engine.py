@@ -52,7 +52,6 @@ START_TIMEOUT = float(os.environ.get("GUIDEGRAPH_ENGINE_START_TIMEOUT", "3600"))
 DEATH_GRACE = 5.0
 
 
-
 def _pickled(message: Any) -> bytes:
     # What Connection.send writes, without the ForkingPickler it sets up per message (its
     # reducers are for handles and sockets, which these messages never hold): Connection.recv reads it.
