@@ -56,8 +56,14 @@ def install(app: Flask, gzip_min_bytes: int) -> None:
                     response.headers["ETag"] = gzip_etag(etag)
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         log_request(request.remote_addr, request.method, request.full_path.rstrip("?"), response.status_code, elapsed)
-        response.headers["Server-Timing"] = f"total;dur={elapsed:.1f}"
+        response.headers["Server-Timing"] = server_timing(elapsed)
         return response
+
+
+def server_timing(elapsed_ms: float) -> str:
+    """The Server-Timing value of every answer. Hundredths of a millisecond: most answers from
+    the caches and many from the engine take well under one, which tenths would round away."""
+    return f"total;dur={elapsed_ms:.2f}"
 
 
 def compress_if_wanted(data: bytes, accept_encoding: str | None, min_bytes: int) -> bytes:

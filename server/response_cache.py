@@ -19,6 +19,7 @@ import time
 
 from guidegraph.server.caching import cache_status
 from guidegraph.server.access_log import log_request
+from guidegraph.server.http import server_timing
 from guidegraph.store.versioned_cache import MISSING, VersionedCache
 
 _KEY_HEADERS = ("HTTP_HOST", "HTTP_ACCEPT", "HTTP_ACCEPT_ENCODING", "HTTP_ACCEPT_LANGUAGE", "HTTP_COOKIE",
@@ -77,7 +78,7 @@ class ResponseCache:
             status, out = "200 OK", ([] if environ.get("REQUEST_METHOD") == "HEAD" else [body])
         elapsed = (time.perf_counter() - started) * 1000
         start_response(status, [*headers, ("Cache-Status", cache_status("hit")),
-                                ("Server-Timing", f"total;dur={elapsed:.2f}")])
+                                ("Server-Timing", server_timing(elapsed))])
         path = environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
         log_request(environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD", ""), path, int(status[:3]), elapsed)
         return out

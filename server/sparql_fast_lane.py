@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 
 from guidegraph.server.caching import cache_status, validator_headers, validators_for
 from guidegraph.server.access_log import log_request
-from guidegraph.server.http import compress_if_wanted, gzip_etag
+from guidegraph.server.http import compress_if_wanted, gzip_etag, server_timing
 from guidegraph.server.protocol import choose_rdf_format, choose_result_format, parse_operation
 from guidegraph.server.query_size import check_query_size
 from guidegraph.store.base import Dataset
@@ -79,7 +79,7 @@ class SparqlFastLane:
         if answer.truncated:
             headers.append(("X-SPARQL-Truncated", f"results cut to the first {self.settings.max_rows} rows"))
         elapsed = (time.perf_counter() - started) * 1000
-        headers += [("Content-Length", str(len(body))), ("Server-Timing", f"total;dur={elapsed:.1f}")]
+        headers += [("Content-Length", str(len(body))), ("Server-Timing", server_timing(elapsed))]
         start_response("200 OK", headers)
         log_request(environ.get("REMOTE_ADDR"), "GET", full_path, 200, elapsed)
         return [body]

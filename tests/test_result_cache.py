@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import time
 import urllib.parse
 
@@ -153,3 +154,14 @@ def test_a_canned_query_too_slow_to_warm_is_not_warmed_again(monkeypatch):
             warmer.close()
     finally:
         close_app(app)
+
+
+def test_server_timing_is_given_in_hundredths_whoever_answers(server):
+    """The fast lane (a miss), the response cache (a hit) and Flask (a page) all say how long they took
+    to the hundredth of a millisecond: a cached answer takes far less than the tenth a rounder shows."""
+    query = f"SELECT ?o WHERE {{ <{EX}a> <{EX}p> ?o }}"
+    miss, hit = get(server, query), get(server, query)
+    page = send("GET", server.url + "/health")
+    assert miss.headers["cache-status"].endswith("stored") and hit.headers["cache-status"].endswith("hit")
+    for answer in (miss, hit, page):
+        assert re.fullmatch(r"total;dur=\d+\.\d\d", answer.headers["server-timing"]), answer.headers["server-timing"]
