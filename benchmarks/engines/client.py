@@ -15,6 +15,8 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 
+from guidegraph.store.remote_http import acknowledge_at_once
+
 JSON_RESULTS = "application/sparql-results+json"
 CACHE_HEADERS = ("cache-status", "x-cache", "x-cache-status", "x-guidegraph-cache")
 
@@ -59,7 +61,9 @@ class SparqlClient:
             started = time.perf_counter()
             try:
                 conn.request("GET", url, headers={"Accept": JSON_RESULTS})
+                acknowledge_at_once(conn.sock)  # as guidegraph's own client: see remote_http
                 response = conn.getresponse()
+                acknowledge_at_once(conn.sock)
                 body = response.read()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
                 self.close()
