@@ -335,6 +335,13 @@ e:d6 a gg:Direction ; gg:title "d6, no field" ; gg:guide e:g3 .
 """
 
 
+def _edge_store(extra: str = "") -> pyoxigraph.Store:
+    store = pyoxigraph.Store()
+    store.load((EDGE_CASES + extra).encode(), format=pyoxigraph.RdfFormat.TURTLE,
+               to_graph=pyoxigraph.NamedNode("http://example.org/g"))
+    return store
+
+
 def _rows(store, text: str) -> list[tuple]:
     # an unbound value as "", which no term's N-Triples form is
     return [tuple("" if t is None else str(t) for t in row) for row in store.query(text, use_default_graph_as_union=True)]
@@ -342,8 +349,7 @@ def _rows(store, text: str) -> list[tuple]:
 
 @pytest.mark.parametrize("name", sorted(PLAIN_FORMS))
 def test_a_query_shaped_for_the_engine_answers_as_its_plain_form(name, seed_store):
-    edges = pyoxigraph.Store()
-    edges.load(EDGE_CASES.encode(), format=pyoxigraph.RdfFormat.TURTLE, to_graph=pyoxigraph.NamedNode("http://example.org/g"))
+    edges = _edge_store()
     shipped = get_query(name).text
     sort_keys = {"direction_count_mismatch": 2, "directions_in_discipline": 4}[name]  # its ORDER BY's columns
     for store in (seed_store, edges):
@@ -364,9 +370,7 @@ def test_a_direction_of_two_guides_is_listed_with_both_where_the_union_named_one
     """The one case where the shipped directions_in_discipline differs from its plain UNION form
     (its comment says so): a direction of two guides, found through the one with the field.
     guidegraph's data has none (each node has the guide it was read from)."""
-    store = pyoxigraph.Store()
-    extra = EDGE_CASES + 'e:d7 a gg:Direction ; gg:title "d7" ; gg:guide e:g1 , e:g3 .\n'
-    store.load(extra.encode(), format=pyoxigraph.RdfFormat.TURTLE, to_graph=pyoxigraph.NamedNode("http://example.org/g"))
+    store = _edge_store('e:d7 a gg:Direction ; gg:title "d7" ; gg:guide e:g1 , e:g3 .\n')
 
     def guides_of_d7(text):
         return {r[2] for r in _rows(store, text) if r[3] == "<http://example.org/edge/d7>"}
