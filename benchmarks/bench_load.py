@@ -5,7 +5,8 @@ at each size, writes it plain and gzip-compressed, and loads it into a fresh
 store directory with each loader, one child process per run:
 
 - ``guidegraph load`` on the .nq and on the .nq.gz file (check pass, load,
-  counts; no progress bar);
+  counts; no progress bar), and on the .nq with GUIDEGRAPH_MALLOC=system
+  (glibc's malloc instead of the preloaded one, guidegraph.allocator);
 - the check pass alone (pyoxigraph.parse over the file, counting), to show
   what checking every file first costs;
 - raw ``pyoxigraph.Store(dir).bulk_load(path=FILE)``, the floor for us;
@@ -60,10 +61,10 @@ class Run:
         return self.triples / self.cpu if self.cpu else 0.0
 
 
-def timed_child(argv: list[str]) -> tuple[float, float, float, str]:
+def timed_child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float, str]:
     """(wall s, CPU s, peak RSS MB, stderr) of one child process."""
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     stderr = proc.stderr.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -91,8 +92,10 @@ def runs_for(n: int, nq: Path, gz: Path, work: Path, only: list[str] | None = No
         shutil.rmtree(path, ignore_errors=True)
         return path
 
+    system_malloc = {**os.environ, "GUIDEGRAPH_MALLOC": "system"}
     systems = [
         ("guidegraph load .nq", lambda d: [str(VENV_BIN / "guidegraph"), "load", str(nq), "--no-progress", "--data-dir", str(d)], True),
+        ("guidegraph load .nq, system malloc", lambda d: [str(VENV_BIN / "guidegraph"), "load", str(nq), "--no-progress", "--data-dir", str(d)], True),
         ("guidegraph load .nq.gz", lambda d: [str(VENV_BIN / "guidegraph"), "load", str(gz), "--no-progress", "--data-dir", str(d)], True),
         ("check pass alone (parse, count)", lambda d: python_child(
             "import pyoxigraph as ox, gzip\n"
@@ -112,7 +115,7 @@ def runs_for(n: int, nq: Path, gz: Path, work: Path, only: list[str] | None = No
         if only and not any(name.startswith(prefix) for prefix in only):
             continue
         directory = fresh(name.split()[0])
-        wall, cpu, rss, _ = timed_child(argv_for(directory))
+        wall, cpu, rss, _ = timed_child(argv_for(directory), system_malloc if "system malloc" in name else None)
         stored = stored_quads(directory) if persisted else None
         runs.append(Run(name, n, wall, cpu, rss, stored))
         shutil.rmtree(directory, ignore_errors=True)

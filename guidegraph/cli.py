@@ -15,7 +15,7 @@ import importlib
 import sys
 import traceback
 
-from guidegraph import __version__
+from guidegraph import __version__, allocator
 from guidegraph.errors import GuideGraphError, from_os_error
 
 # Order here is the order in --help.
@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    if argv is None and getattr(args, "native_heavy", lambda _: False)(args):
+        # Started as a program (not called from Python): bulk work runs on a faster malloc.
+        allocator.restart_with_preload(sys.argv[1:])
     try:
         return int(args.run(args) or 0)
     except GuideGraphError as exc:

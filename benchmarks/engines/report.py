@@ -37,8 +37,17 @@ def machine() -> list[tuple[str, str]]:
         ("CPU", cpu), ("cores", str(os.cpu_count())), ("RAM", ram),
         ("kernel", platform.release()), ("Python", platform.python_version()),
         ("pyoxigraph", pyoxigraph.__version__),
+        ("malloc", _malloc_row()),
     ]
     return rows
+
+
+def _malloc_row() -> str:
+    from guidegraph import allocator
+
+    library = allocator.chosen()
+    ours = f"{library.name}, preloaded (guidegraph.allocator)" if library else "the system's"
+    return f"guidegraph's engine and load: {ours}; every other system, pyoxigraph in-process included: its own default"
 
 
 def virtuoso_version() -> str | None:

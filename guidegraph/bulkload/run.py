@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from guidegraph import iris
+from guidegraph import allocator, iris
 from guidegraph.bulkload import derived, parallel, progress, sources, target
 from guidegraph.errors import (
     FileSystemError, GuideGraphError, InputError, StoreError, UsageError, filesystem_error, from_os_error, reason_in_message,
@@ -46,6 +46,7 @@ class LoadReport:
     links_seconds: float = 0.0
     links_skipped: str | None = None  # why the links were not derived
     loaders: int = 1  # bulk loaders at once (more than one: the store was empty, bulkload.parallel)
+    malloc: str = "system"  # what this process allocates with (guidegraph.allocator)
 
     @property
     def rate(self) -> float:
@@ -58,6 +59,8 @@ class LoadReport:
         if self.links_skipped:
             links = f"; {self.links_skipped}"
         loaders = f", {self.loaders} loaders at once" if self.loaders > 1 else ""
+        if self.malloc != "system":
+            loaders += f", on {self.malloc}"
         return (f"loaded {self.triples:,} triples from {self.files} file(s) in {self.seconds:.1f} s "
                 f"({self.rate:,.0f} triples/s{loaders}); the store holds {self.store_total:,}{graphs}{links}")
 
@@ -108,7 +111,7 @@ def load(data_dir: str | Path, items: list[str | Path], *, to_graph: str | None 
         loaded = target.quad_count(store)
         read = sum(c.triples for c in checked) if all(c.counted for c in checked) else loaded - before
         report = LoadReport(len(checked), read, time.perf_counter() - started, loaded, loaded - before, replaced,
-                            loaders=parallel.loader_count() if split else 1)
+                            loaders=parallel.loader_count() if split else 1, malloc=allocator.in_use())
         links_started = time.perf_counter()
         if base is not None:
             report.links = derived.refresh_links(store, base)

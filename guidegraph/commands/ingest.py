@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     p.add_argument("--into", metavar="DATA_DIR", help="write the guides into the store in this data directory (as serve --data-dir uses), replacing each guide's earlier graph")
     p.add_argument("--report", action="store_true", help="print per-file coverage: how much text was assigned, and what was not and why")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, native_heavy=lambda args: bool(args.into))
 
 
 @dataclass

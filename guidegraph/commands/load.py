@@ -33,7 +33,7 @@ def add_parser(sub) -> None:
     p.add_argument("--replace", action="store_true", help="empty the graphs the files write to before loading them")
     p.add_argument("--base-iri", help="the IRI base the data was minted under: names the links graph, and is recorded for serve")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (there is none off a terminal either)")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, native_heavy=lambda args: True)
 
 
 def run(args) -> int:

@@ -31,6 +31,7 @@ import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
+from guidegraph import allocator
 from guidegraph.errors import reason_in_message
 from guidegraph.store.deadlines import Deadlines
 
@@ -188,6 +189,7 @@ class EngineClient:
              "1" if self._union else "0", "ro" if read_only else "rw", "memory" if self._memory else "disk"],
             pass_fds=[t.fileno() for t in theirs],
             stdin=subprocess.DEVNULL,
+            env=allocator.with_preload(),
         )
         for t in theirs:
             t.close()
