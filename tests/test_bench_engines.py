@@ -177,3 +177,20 @@ def test_the_client_does_not_wait_for_a_delayed_ack_on_a_kept_connection():
         listener.close()
     assert all(a.body == body for a in answers)
     assert statistics.median(a.seconds for a in answers[2:]) < 0.02
+
+
+def test_a_system_counts_as_settled_only_once_every_process_it_depends_on_is_quiet():
+    from engines import procs
+
+    spin = "import time\nend = time.monotonic() + {0}\nwhile time.monotonic() < end: pass\nimport time; time.sleep(60)"
+    quiet = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    busy = subprocess.Popen([sys.executable, "-c", spin.format(2.5)])  # a back end still at its start-up work
+    try:
+        alone = procs.wait_idle(quiet.pid, quiet=0.5, timeout=20)
+        both = procs.wait_idle([quiet.pid, busy.pid], quiet=0.5, timeout=20)
+    finally:
+        for p in (quiet, busy):
+            p.kill()
+            p.wait()
+    assert alone < 1.5
+    assert both >= 1.5  # waited for the busy one (started 2.5 s of spinning just before)

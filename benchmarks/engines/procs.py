@@ -68,13 +68,15 @@ def cpu_seconds(pid: int) -> float:
     return total / CLOCK_TICKS
 
 
-def wait_idle(pid: int, quiet: float = 1.0, timeout: float = 600.0) -> float:
-    """Wait until the tree uses (almost) no CPU for ``quiet`` seconds (background start-up work done)."""
+def wait_idle(pids: int | list[int], quiet: float = 1.0, timeout: float = 600.0) -> float:
+    """Wait until the trees of ``pids`` use (almost) no CPU for ``quiet`` seconds (background start-up
+    work done). A front end's start-up work may be its back end's: both must be quiet."""
+    trees = [pids] if isinstance(pids, int) else list(pids)
     started = time.monotonic()
-    before = cpu_seconds(pid)
+    before = sum(cpu_seconds(p) for p in trees)
     while time.monotonic() - started < timeout:
         time.sleep(quiet)
-        now = cpu_seconds(pid)
+        now = sum(cpu_seconds(p) for p in trees)
         if now - before < 0.05 * quiet:
             return time.monotonic() - started
         before = now

@@ -75,7 +75,11 @@ class System:
             self.stop()
             raise RuntimeError(f"{exc}; last log line: {self._last_log_line()}") from None
         self.startup_seconds = time.monotonic() - started
-        self.settle_seconds = procs.wait_idle(self.proc.pid, timeout=self.timeout)
+        self.settle_seconds = procs.wait_idle(self._settle_pids(), timeout=self.timeout)
+
+    def _settle_pids(self) -> list[int]:
+        """The processes whose start-up work must be done before measuring."""
+        return [self.proc.pid]
 
     def _last_log_line(self) -> str:
         try:
@@ -162,6 +166,13 @@ class GuidegraphRemote(System):
                      "--endpoint", self.backend.endpoint_url(),
                      "--host", "127.0.0.1", "--port", str(self.port), "--base-iri", BASE,
                      "--timeout", f"{self.timeout:g}"])
+
+    def _settle_pids(self) -> list[int]:
+        # Its start-up work (writing the dumps, measuring the catalogue: 45 s at 10^6 triples) keeps
+        # the back end busy too, and that began after its own first quiet second: watched alone, it
+        # read as settled after 1 s, and lookups through it took 2-20 ms against 1 direct.
+        backend = getattr(self.backend, "proc", None)
+        return [self.proc.pid, *([backend.pid] if backend is not None else [])]
 
 
 class PythonFrontFloor(System):
