@@ -24,6 +24,7 @@ from guidegraph.rdf_io import serialize_graph
 from guidegraph.server.representation import Twins, represent, split_suffix
 from guidegraph.server.resource_pages import DOC_PATH
 from guidegraph.server.settings import Settings
+from guidegraph.store import freshness
 from guidegraph.store.base import GraphStore, StoreUnavailable
 
 bp = Blueprint("catalog", __name__)
@@ -47,18 +48,14 @@ class CatalogCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._measured: tuple | None = None  # (version, statistics, page paths)
+        self._measured: tuple | None = None  # (freshness.Made, statistics, page paths)
         self._published: dict = {}
-
-    @staticmethod
-    def _version(store: GraphStore):
-        return (store.version.token, store.version.counter) if store.tracks_version else object()
 
     def measured(self, store: GraphStore, settings: Settings) -> tuple[DatasetStatistics, list[str]]:
         with self._lock:
-            version = self._version(store)
-            if self._measured is None or self._measured[0] != version:
-                self._measured = (version, dataset_statistics(store), page_paths(store, settings))
+            if self._measured is None or not freshness.is_current(self._measured[0], store, settings.remote_refresh_seconds):
+                made = freshness.made_now(store)
+                self._measured = (made, dataset_statistics(store), page_paths(store, settings))
                 self._published = {}
             return self._measured[1], self._measured[2]
 

@@ -17,6 +17,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, render_templat
 
 from guidegraph.dumps import CHECKSUMS, INDEX, DumpFile, write_dumps
 from guidegraph.server.settings import Settings
+from guidegraph.store import freshness
 from guidegraph.store.base import GraphStore
 
 bp = Blueprint("dumps", __name__)
@@ -36,19 +37,15 @@ class DumpFolder:
             self._tmp = tempfile.mkdtemp(prefix="guidegraph-dumps-")
             self.path = Path(self._tmp)
         self._lock = threading.Lock()
-        self._version: tuple | None = None
+        self._made: freshness.Made | None = None
         self._files: list[DumpFile] = []
-
-    def _current(self) -> tuple:
-        v = self.store.version
-        return (v.token, v.counter) if self.store.tracks_version else (object(),)
 
     def files(self) -> list[DumpFile]:
         with self._lock:
-            version = self._current()
-            if version != self._version:
+            if not freshness.is_current(self._made, self.store, self.settings.remote_refresh_seconds):
+                made = freshness.made_now(self.store)
                 self._files = write_dumps(self.store, self.path, self.settings.data_base_iri)
-                self._version = version
+                self._made = made
             return list(self._files)
 
     def close(self) -> None:

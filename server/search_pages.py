@@ -147,7 +147,7 @@ def install(app: Flask, store: GraphStore, settings: Settings) -> None:
     from guidegraph.search.service import index_directory
 
     directory = index_directory(settings.data_dir) if settings.data_dir else None
-    service = app.extensions["guidegraph.search"] = SearchService(store, directory)
+    service = app.extensions["guidegraph.search"] = SearchService(store, directory, refresh_seconds=settings.remote_refresh_seconds)
     app.register_blueprint(bp)
     links = app.extensions.get("guidegraph.links")
     if links is not None:  # its background writes change the data too

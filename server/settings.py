@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
 from guidegraph.errors import UsageError
+from guidegraph.store.freshness import REMOTE_REFRESH_SECONDS
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 100_000
@@ -36,6 +37,9 @@ class Settings:
     remote_user: str | None = None
     remote_password: str | None = None
     remote_dialect: str = "auto"  # how the remote server departs from SPARQL 1.1: auto, standard, virtuoso
+    # Dumps, catalogue statistics and the search index made from a remote store are made again once
+    # this old (others may have written to it) or after our own writes (store/freshness.py).
+    remote_refresh_seconds: float = REMOTE_REFRESH_SECONDS
     write_token: str | None = None  # None: read-only
     timeout: float = DEFAULT_TIMEOUT  # seconds per query
     max_rows: int | None = DEFAULT_MAX_ROWS

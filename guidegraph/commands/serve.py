@@ -9,6 +9,7 @@ from pathlib import Path
 
 from guidegraph.errors import FileSystemError, UsageError, filesystem_error
 from guidegraph.server.http_servers import DEFAULT_HTTP_SERVER, HTTP_SERVERS
+from guidegraph.store.freshness import REMOTE_REFRESH_SECONDS
 from guidegraph.server.settings import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
 DEFAULT_DATA_DIR = "guidegraph-data"
@@ -27,6 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--remote-password", default=os.environ.get("GUIDEGRAPH_REMOTE_PASSWORD"), help="remote store: that user's password ($GUIDEGRAPH_REMOTE_PASSWORD)")
     p.add_argument("--remote-dialect", choices=("auto", "standard", "virtuoso"), default="auto",
                    help="remote store: how the server departs from SPARQL 1.1 (default: told by its Server header; docs/remote-engines.md)")
+    p.add_argument("--remote-refresh", type=float, default=REMOTE_REFRESH_SECONDS, metavar="SECONDS",
+                   help="remote store: how old its dumps, catalogue statistics and search index may get before "
+                   f"they are made again, as others may write to it (default {REMOTE_REFRESH_SECONDS:g}; 0: every time)")
     p.add_argument("--write-token", default=os.environ.get("GUIDEGRAPH_WRITE_TOKEN"), help="enable Update and Graph Store writes for this bearer token ($GUIDEGRAPH_WRITE_TOKEN)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"seconds per query (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help=f"result rows at most (default {DEFAULT_MAX_ROWS})")
@@ -51,6 +55,8 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         raise UsageError("--store remote needs --endpoint URL")
     if args.timeout <= 0 or args.max_rows <= 0 or args.max_request_bytes <= 0:
         raise UsageError("--timeout, --max-rows and --max-request-bytes must be positive")
+    if args.remote_refresh < 0:
+        raise UsageError("--remote-refresh must be 0 or more seconds")
     return {
         "store": args.store,
         "data_dir": str(Path(args.data_dir).resolve()) if args.store == "embedded" else None,
@@ -60,6 +66,7 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         "remote_user": args.remote_user or None,
         "remote_password": args.remote_password or None,
         "remote_dialect": args.remote_dialect,
+        "remote_refresh_seconds": args.remote_refresh,
         "write_token": args.write_token or None,
         "timeout": args.timeout,
         "max_rows": args.max_rows,

@@ -24,12 +24,12 @@ from guidegraph.search.documents import read_documents
 from guidegraph.search.index import Page, build_index, index_labels, open_index, search_index
 from guidegraph.search.tokens import QueryError, parse_query
 from guidegraph.store.base import GraphStore
+from guidegraph.store.freshness import REMOTE_REFRESH_SECONDS
 
 log = logging.getLogger("guidegraph.search")
 
 INDEX_FILE = "search-index.sqlite"
 SEARCH_DIR = "search"  # the index's folder inside a server's data directory
-REMOTE_REFRESH_SECONDS = 60.0
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 # Reading the store for a build is the server's own work, not a reader's query, so it is not held
