@@ -71,7 +71,10 @@ def serve_granian(make_app: Callable[[], Flask], close_app: Callable[[Flask], No
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
 
+    from guidegraph.server.signal_relay import relay_signals
+
     def load_in_worker():
+        relay_signals()  # before the app and granian start their threads
         _die_with_parent()
         _log_like_the_main_process()
         from guidegraph.server.access_log import write_access_log_from_a_thread
@@ -89,6 +92,7 @@ def serve_granian(make_app: Callable[[], Flask], close_app: Callable[[Flask], No
     server = Granian(IDENT, address=host, port=port, interface=Interfaces.WSGI, workers=1,
                      blocking_threads=threads, log_enabled=False, log_access=False, respawn_failed_workers=False,
                      http1_settings=HTTP1Settings(max_buffer_size=HEADER_LIMIT))
+    relay_signals()
     server.serve(target_loader=load_in_worker, wrap_loader=False)
 
 

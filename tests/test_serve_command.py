@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -69,7 +71,7 @@ def test_serve_runs_a_production_server_and_logs_each_request(corpus_dir, http_s
     proc = subprocess.Popen(
         [sys.executable, "-m", "guidegraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--data-dir", str(path), "--timeout", "5", "--http-server", http_server],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -93,7 +95,12 @@ def test_serve_runs_a_production_server_and_logs_each_request(corpus_dir, http_s
             assert_revalidation_keeps_the_connection(port, query)
     finally:
         proc.terminate()
-        output, _ = proc.communicate(timeout=30)
+        try:
+            output, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # its worker and engine too: they hold the data directory
+            proc.communicate()
+            raise AssertionError("the server did not stop within 30 s of SIGTERM") from None
     request_lines = [line for line in output.splitlines() if "guidegraph.access" in line]
     assert any("GET /health" in line and " 200 " in line and line.rstrip().endswith("ms") for line in request_lines), output
     assert any("GET /sparql?query=" in line for line in request_lines), output
