@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 
 from flask import Flask
 
@@ -73,7 +74,8 @@ class CacheWarmer:
             if query.slug in self.too_slow:
                 continue
             # against the memory copy, not the disk standing in while it fills
-            self.store.wait_for_memory_copy(FILL_WAIT_SECONDS)
+            if not self._wait_for_memory_copy():
+                break  # stopping
             try:
                 run_answer(self.store, self._budget, query, {}, None)
                 answered += 1
@@ -89,6 +91,14 @@ class CacheWarmer:
                 log.info("warming the cache: %s did not answer (%s)", query.slug, exc)
         self.passes += 1
         return answered
+
+    def _wait_for_memory_copy(self) -> bool:
+        """True once filled or after FILL_WAIT_SECONDS (the disk answers then); False if stopped."""
+        deadline = time.monotonic() + FILL_WAIT_SECONDS
+        while not self._stop.is_set():
+            if self.store.wait_for_memory_copy(POLL_SECONDS) or time.monotonic() >= deadline:
+                return True
+        return False
 
     def close(self) -> None:
         self._stop.set()

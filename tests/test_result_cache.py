@@ -156,6 +156,35 @@ def test_a_canned_query_too_slow_to_warm_is_not_warmed_again(monkeypatch):
         close_app(app)
 
 
+def test_a_warmer_waiting_for_the_memory_copy_stops_at_once(monkeypatch):
+    """Closing the server while its memory copy still fills must not wait out the fill."""
+    from guidegraph.server import cache_warming
+
+    app = create_app({"timeout": 10, "warm_cache": False})
+    try:
+        store = app.extensions["guidegraph.store"]
+        asked = []
+
+        def still_filling(timeout):  # the engine's answer while its copy is being filled
+            asked.append(timeout)
+            time.sleep(timeout)
+            return False
+
+        monkeypatch.setattr(store, "wait_for_memory_copy", still_filling)
+        monkeypatch.setattr(cache_warming, "QUIET_SECONDS", 0.0)
+        warmer = cache_warming.CacheWarmer(store, app.extensions["guidegraph.settings"])
+        deadline = time.monotonic() + 30
+        while not asked:
+            assert time.monotonic() < deadline, "the warmer never waited for the copy"
+            time.sleep(0.05)
+        started = time.monotonic()
+        warmer.close()
+        assert time.monotonic() - started < 5  # the join's own limit is 30 s
+        assert not warmer._thread.is_alive()
+    finally:
+        close_app(app)
+
+
 def test_server_timing_is_given_in_hundredths_whoever_answers(server):
     """The fast lane (a miss), the response cache (a hit) and Flask (a page) all say how long they took
     to the hundredth of a millisecond: a cached answer takes far less than the tenth a rounder shows."""
