@@ -11,6 +11,7 @@ benchmarks/bench_endpoint.py prints the floor of each, side by side.
 from __future__ import annotations
 
 import ctypes
+import errno
 import logging
 import signal
 from typing import TYPE_CHECKING, Callable
@@ -53,6 +54,28 @@ class DrainRefusedBodies:
                     break
                 left -= len(chunk)
         return body
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Refuse at once, in words, an address another program holds (granian's own error is a
+    Rust backtrace, and it comes after the corpus load)."""
+    import socket
+
+    from guidegraph.errors import UsageError
+
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise UsageError(f"cannot listen on {host}: {exc.strerror} (check --host)") from None
+    for family, kind, proto, _, address in addresses[:1]:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                hint = ("another program is listening there: stop it or choose another --port"
+                        if exc.errno == errno.EADDRINUSE else "check --host and --port")
+                raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; {hint}") from None
 
 
 def serve_waitress(app: Flask, host: str, port: int, threads: int, body_limit: int) -> None:

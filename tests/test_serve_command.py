@@ -188,3 +188,18 @@ def test_a_fresh_local_server_resolves_the_iris_it_publishes(tmp_path):
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "guidegraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+                              "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"guidegraph: error: cannot listen on 127.0.0.1:{port}: Address already in use")
+    assert len(run.stderr.strip().splitlines()) == 1  # no backtrace
+    assert not (tmp_path / "data").exists()  # refused before the corpus was loaded

@@ -120,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = settings_from_args(args)
+    http_servers.check_can_listen(args.host, args.port)
     log = logging.getLogger("guidegraph.server")
     if args.http_server == "granian":
         # The corpus goes in first, here; the worker then opens the store (and fills its memory copy).
