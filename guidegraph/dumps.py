@@ -137,6 +137,19 @@ def write_dumps(store: GraphStore, directory: str | os.PathLike[str], base_iri: 
     return written
 
 
+def dumps_signature(base_iri: str | None) -> str:
+    """What besides the data decides the files' bytes: this guidegraph, its ontology and
+    prefixes, and the base the graphs' file names are cut from. Kept dumps whose signature
+    differs are written again."""
+    from guidegraph import __version__
+    from guidegraph.ontology import ONTOLOGY_FILES, ontology_text
+
+    digest = hashlib.sha256(f"{__version__}\n{iris.base(base_iri)}\n{sorted(dict(PREFIXES).items())}\n".encode("utf-8"))
+    for name in ONTOLOGY_FILES:
+        digest.update(ontology_text(name).encode("utf-8"))
+    return digest.hexdigest()
+
+
 def read_index(directory: str | os.PathLike[str]) -> list[DumpFile] | None:
     try:
         rows = json.loads((Path(directory) / INDEX).read_text(encoding="utf-8"))
@@ -145,4 +158,4 @@ def read_index(directory: str | os.PathLike[str]) -> list[DumpFile] | None:
     return [DumpFile(**row) for row in rows]
 
 
-__all__ = ["DumpFile", "dump_plan", "write_dumps", "read_index", "graph_file_stem", "CHECKSUMS", "INDEX"]
+__all__ = ["DumpFile", "dump_plan", "write_dumps", "read_index", "dumps_signature", "graph_file_stem", "CHECKSUMS", "INDEX"]

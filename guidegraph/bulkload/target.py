@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from guidegraph.errors import StoreError, UsageError, filesystem_error, from_os_error, reason_in_message
 from guidegraph.store import unfinished_load
+from guidegraph.store import content_token
 from guidegraph.store.memory_mirror import invalidate_snapshot
 
 # The engine (guidegraph.store.engine) keeps the store's files in the data directory itself.
@@ -56,8 +57,10 @@ def open_for_loading(data_dir: str | Path) -> ox.Store:
                 raise _open_error(exc, path) from None
             time.sleep(0.1)
     # What is loaded now goes round the server's engine, so its memory snapshot no longer holds
-    # what the disk will hold; the next `serve` fills its copy from the store instead.
+    # what the disk will hold; the next `serve` fills its copy from the store instead, and names
+    # the data anew (so dumps kept from before are written again).
     invalidate_snapshot(path)
+    content_token.forget(path)
     stopped = unfinished_load.undo_if_unfinished(store, path)
     if stopped:
         print(f"guidegraph: {stopped}", file=sys.stderr)

@@ -125,7 +125,8 @@ def query_read_only(data_dir: Path, text: str, result_format: str, graph_format:
     from guidegraph.store.embedded import readable_syntax_message
     from guidegraph.store.engine_ops import EngineOps
 
-    ops = EngineOps(pyoxigraph.Store.read_only(str(data_dir)), union_default_graph=True, data_dir=str(data_dir))
+    ops = EngineOps(pyoxigraph.Store.read_only(str(data_dir)), union_default_graph=True, data_dir=str(data_dir),
+                    writable=False)
     outcome: dict[str, object] = {}
 
     def work() -> None:

@@ -206,6 +206,11 @@ class GraphStore(abc.ABC):
         os.replace(tmp, path)
         return os.path.getsize(path)
 
+    def content_token(self) -> str | None:
+        """A name for the data that survives a restart (store/content_token.py); None when the store
+        has none, or is being written now: nothing made from it is then kept across restarts."""
+        return None
+
     def wait_for_memory_copy(self, timeout: float) -> bool:
         """Wait until queries are answered from the store's in-memory copy, if it keeps one;
         False if that did not happen within ``timeout`` seconds."""

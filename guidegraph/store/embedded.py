@@ -192,6 +192,11 @@ class EmbeddedStore(GraphStore):
                           rdf_format=rdf_format, graphs=list(graphs) if graphs is not None else None,
                           compress=compress, prefixes=prefixes)
 
+    def content_token(self) -> str | None:
+        if self._tmp:
+            return None  # gone with this process
+        return self._call("content_token", retry=True)
+
     def wait_for_memory_copy(self, timeout: float) -> bool:
         if not self.memory:
             return True

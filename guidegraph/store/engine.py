@@ -80,7 +80,7 @@ def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_on
     except Exception as exc:  # noqa: BLE001 - the parent turns it into a message for the user
         conns[0].send(("failed", type(exc).__name__, str(exc)))
         return
-    ops = engine_ops.EngineOps(served, union_default_graph, path)
+    ops = engine_ops.EngineOps(served, union_default_graph, path, writable=not read_only)
 
     def serve(conn: Any) -> None:
         while True:
@@ -98,7 +98,11 @@ def _engine_main(conns: list[Any], path: str, union_default_graph: bool, read_on
                     return
                 ops.committed = lambda: conn.send(COMMITTED)
             try:
-                reply = (True, getattr(ops, op)(**kwargs))
+                if acknowledge:  # a write
+                    with ops.tokens.changing():
+                        reply = (True, getattr(ops, op)(**kwargs))
+                else:
+                    reply = (True, getattr(ops, op)(**kwargs))
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
                 reply = (False, (type(exc).__name__, str(exc)))
             finally:

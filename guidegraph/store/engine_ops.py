@@ -15,6 +15,7 @@ from guidegraph.search import sparql_functions as text_functions
 from guidegraph.store.base import GZIP_LEVEL
 from guidegraph.store.dataset_clause import has_dataset_clause
 from guidegraph.store.graph_output import dump_graph, serialize_query_triples
+from guidegraph.store import content_token
 from guidegraph.store.memory_mirror import MirroredStore, invalidate_snapshot
 from guidegraph.store.results import capped_solutions, rdf_format_by_name, result_format_by_name
 
@@ -40,8 +41,9 @@ class EngineOps:
     ``committed`` is set by the engine, per request: a write calls it once its change is
     durable, so the caller stops holding it to the time limit."""
 
-    def __init__(self, store, union_default_graph: bool, data_dir: str) -> None:
+    def __init__(self, store, union_default_graph: bool, data_dir: str, writable: bool = True) -> None:
         self.store = store
+        self.tokens = content_token.TokenKeeper(data_dir, writable)
         self.union = union_default_graph
         self.data_dir = data_dir
         self.mirrored = isinstance(store, MirroredStore)
@@ -150,6 +152,9 @@ class EngineOps:
     def dump_to_file(self, path: str, rdf_format: str, graphs: list[str | None] | None, compress: bool,
                      prefixes: dict[str, str] | None) -> int:
         return write_dump(self.store, path, rdf_format, graphs, compress, prefixes)
+
+    def content_token(self) -> str | None:
+        return self.tokens.current()
 
     def ping(self) -> str:
         return "pong"

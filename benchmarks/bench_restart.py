@@ -1,0 +1,100 @@
+"""What a restart of `guidegraph serve` costs: first start, a restart keeping its dumps, and one without.
+
+Loads generated guide-shaped N-Quads (benchmarks/engines/generator.py) with
+`guidegraph load`, then starts the real server (granian) on the data directory
+three times, side by side in one run:
+
+- first start: nothing made from the data yet (the dumps are written);
+- restart: the store still holds what the dumps were made from (kept);
+- restart without the stamp: `dumps/.made-from.json` removed first, which is
+  what every restart cost before dumps were kept across restarts.
+
+Each row: seconds to the first answer of /health, seconds until the server's
+process tree (worker and engine) is quiet for a second (its start-up work:
+dumps, catalogue statistics, memory copy, cache warming), the CPU seconds that
+took, and whether the dump files were written anew (their inode changes).
+
+    python benchmarks/bench_restart.py [--triples 100000 1000000] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from engines import generator, procs, report  # noqa: E402
+
+GUIDEGRAPH = [sys.executable, "-m", "guidegraph.cli"]
+BASE_IRI = "http://data.example.org/id/"
+CASES = ("first start", "restart (dumps kept)", "restart without the stamp (as before)")
+
+
+def start_once(data_dir: Path, log: Path) -> dict:
+    port = procs.free_port()
+    dump = data_dir / "dumps" / "dataset.nq.gz"
+    inode = dump.stat().st_ino if dump.exists() else None
+    # one base for all three: without it each port would mint its own, and the dumps' file names with it
+    proc = procs.start([*GUIDEGRAPH, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir),
+                        "--base-iri", BASE_IRI], log)
+    started = time.monotonic()
+    try:
+        first_answer = procs.wait_http(port, "/health", proc, timeout=600)
+        procs.wait_idle(proc.pid, quiet=1.0, timeout=1200)
+        settled = time.monotonic() - started - 1.0  # the quiet second is not start-up work
+        cpu = procs.cpu_seconds(proc.pid)
+    finally:
+        procs.stop(proc)
+    written = not dump.exists() or dump.stat().st_ino != inode
+    return {"answer": first_answer, "settle": settled, "cpu": cpu, "written": written}
+
+
+def run(triples: int, workdir: Path) -> list[tuple[str, dict]]:
+    source = generator.dataset_file(triples)
+    data_dir = workdir / f"data-{triples}"
+    log = workdir / f"restart-{triples}.log"
+    elapsed, _ = procs.run_timed([*GUIDEGRAPH, "load", str(source), "--data-dir", str(data_dir)], log, timeout=3600)
+    print(f"  loaded {triples:,} triples in {elapsed:.1f} s", file=sys.stderr)
+    rows = []
+    for case in CASES:
+        if case.startswith("restart without"):
+            (data_dir / "dumps" / ".made-from.json").unlink(missing_ok=True)
+        rows.append((case, start_once(data_dir, log)))
+        print(f"  {case}: {rows[-1][1]}", file=sys.stderr)
+    return rows
+
+
+def markdown(results: dict[int, list[tuple[str, dict]]], argv: list[str]) -> str:
+    lines = ["# Restart benchmark", "", f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+             f"`python benchmarks/bench_restart.py {' '.join(argv)}`", "", "| machine |  |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in report.machine()]
+    for triples, rows in results.items():
+        lines += ["", f"## {triples:,} triples", "",
+                  "| start | first answer s | settled s | CPU s to settle | dumps written |", "|---|---|---|---|---|"]
+        for case, r in rows:
+            lines.append(f"| {case} | {r['answer']:.2f} | {r['settle']:.1f} | {r['cpu']:.1f} | "
+                         f"{'yes' if r['written'] else 'no'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=lambda s: int(float(s)), nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--out", type=Path, help="also write the markdown report here")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-restart-") as tmp:
+        results = {n: run(n, Path(tmp)) for n in args.triples}
+    text = markdown(results, sys.argv[1:] if argv is None else argv)
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
