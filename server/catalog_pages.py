@@ -44,27 +44,67 @@ class Published:
 
 class CatalogCache:
     """The catalogue per dataset version: the measuring (statistics, page IRIs) once per version,
-    the description per public origin (cheap, from what was measured)."""
+    the description per public origin and set of dump files (cheap, from what was measured).
+
+    What was measured from a remote store and has only grown older than the refresh age is
+    served while it is measured again in the background, as its dump files are."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while measuring anew (a request then waits for it)
         self._measured: tuple | None = None  # (freshness.Made, statistics, page paths)
         self._published: dict = {}
+        self._remeasuring: threading.Thread | None = None
 
     def measured(self, store: GraphStore, settings: Settings) -> tuple[DatasetStatistics, list[str]]:
         with self._lock:
-            if self._measured is None or not freshness.is_current(self._measured[0], store, settings.remote_refresh_seconds):
+            kept = self._measured
+            if kept is not None and not freshness.is_current(kept[0], store, settings.remote_refresh_seconds):
+                if not store.tracks_version and kept[0].version == freshness.made_now(store).version:
+                    self._remeasure_in_background(store, settings)
+                else:
+                    kept = None
+            if kept is None:
+                kept = self._measure(store, settings)
+            return kept[1], kept[2]
+
+    def _measure(self, store: GraphStore, settings: Settings) -> tuple:
+        made = freshness.made_now(store)
+        self._measured = (made, dataset_statistics(store), page_paths(store, settings))
+        self._published = {}
+        return self._measured
+
+    def _remeasure_in_background(self, store: GraphStore, settings: Settings) -> None:
+        if self._remeasuring is not None:
+            return
+        made = self._measured[0]
+        self._measured = (freshness.Made(made.version), *self._measured[1:])  # current until this is done
+
+        def remeasure() -> None:
+            try:
                 made = freshness.made_now(store)
-                self._measured = (made, dataset_statistics(store), page_paths(store, settings))
-                self._published = {}
-            return self._measured[1], self._measured[2]
+                measured = (made, dataset_statistics(store), page_paths(store, settings))
+                with self._lock:
+                    if self._measured is None or self._measured[0].version == made.version:
+                        self._measured, self._published = measured, {}
+            except Exception as exc:  # noqa: BLE001 - what was measured stays; the next age tries again
+                logging.getLogger("guidegraph.server").warning("measuring the catalogue again failed: %s", exc)
+            finally:
+                self._remeasuring = None
+
+        self._remeasuring = threading.Thread(target=remeasure, name="guidegraph-catalog-refresh", daemon=True)
+        self._remeasuring.start()
 
     def get(self, store: GraphStore, settings: Settings, base_url: str) -> Published:
         stats, paths = self.measured(store, settings)
+        dumps = current_app.extensions["guidegraph.dumps"]
+        dumps.files()  # made again first if they are due, so the description names the files served
+        key = (base_url, dumps.generation)
         with self._lock:
-            if base_url not in self._published:
-                self._published[base_url] = build(store, settings, base_url, stats, paths)
-            return self._published[base_url]
+            if key not in self._published:
+                published = build(store, settings, base_url, stats, paths)
+                self._published = {k: v for k, v in self._published.items() if k[1] == key[1]}
+                self._published[key] = published
+            return self._published[key]
 
     def prepare_in_background(self, app: Flask) -> threading.Thread:
         """Write the dumps and measure the store off the request path, as the server starts."""

@@ -19,7 +19,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="serve the knowledge graph over SPARQL 1.1 (endpoint at /sparql)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--data-dir", default=os.environ.get("GUIDEGRAPH_DATA_DIR", DEFAULT_DATA_DIR), help="embedded store directory; a fresh one gets the bundled corpus")
+    p.add_argument("--data-dir", default=os.environ.get("GUIDEGRAPH_DATA_DIR"),
+                   help=f"embedded store directory (default {DEFAULT_DATA_DIR}); a fresh one gets the bundled corpus. "
+                   "With --store remote: where the dump files and search index are kept across restarts "
+                   "(default: a temporary directory)")
     p.add_argument("--store", choices=("embedded", "remote"), default="embedded")
     p.add_argument("--endpoint", help="remote store: SPARQL query endpoint URL")
     p.add_argument("--update-endpoint", help="remote store: SPARQL update endpoint URL")
@@ -59,7 +62,7 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         raise UsageError("--remote-refresh must be 0 or more seconds")
     return {
         "store": args.store,
-        "data_dir": str(Path(args.data_dir).resolve()) if args.store == "embedded" else None,
+        "data_dir": _data_dir(args),
         "endpoint": args.endpoint,
         "update_endpoint": args.update_endpoint,
         "gsp_endpoint": args.gsp_endpoint,
@@ -79,6 +82,11 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         "memory": not args.no_memory,
         "prepare_dumps": True,
     }
+
+
+def _data_dir(args: argparse.Namespace) -> str | None:
+    chosen = args.data_dir or (DEFAULT_DATA_DIR if args.store == "embedded" else None)
+    return str(Path(chosen).resolve()) if chosen else None
 
 
 def open_served_store(config: dict, host: str = "127.0.0.1", port: int = 8000):

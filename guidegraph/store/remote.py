@@ -71,6 +71,7 @@ class RemoteStore(GraphStore):
         self.update_endpoint = update_endpoint or endpoint
         self.gsp_endpoint = gsp_endpoint
         self._http = RemoteHttp(user, password)
+        self._credentials = (user, password)
         choice = check_choice(dialect)
         self._dialect: RemoteDialect | None = None if choice == "auto" else dialect_named(choice)
         self._detecting = threading.Lock()
@@ -99,6 +100,13 @@ class RemoteStore(GraphStore):
 
     def close(self) -> None:
         self._http.close()
+
+    def store_config(self) -> dict:
+        """The configuration open_store takes to open this store again (in another process)."""
+        user, password = self._credentials
+        return {"store": "remote", "endpoint": self.endpoint, "update_endpoint": self.update_endpoint,
+                "gsp_endpoint": self.gsp_endpoint, "remote_user": user, "remote_password": password,
+                "remote_dialect": self._dialect.name if self._dialect is not None else "auto"}
 
     def _describe(self, body: str) -> str:
         return describe(self.dialect.error_text(body))
