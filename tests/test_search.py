@@ -321,6 +321,30 @@ def test_search_over_a_remote_store_sees_our_writes_and_others_after_the_refresh
     assert [h["iri"] for h in search(server, "背后写入测试办公室")["hits"]] == ["urn:x:r2"]
 
 
+
+def test_a_rebuild_under_the_same_version_is_read_by_a_thread_that_searched_before(scratch_remote_config):
+    """The same thread searches before and after a write behind our back: its kept connection
+    must move to the rebuilt file though the version (our own writes only) did not change."""
+    from guidegraph.search.service import SearchService
+    from guidegraph.store import open_store
+
+    store = open_store(dict(scratch_remote_config))
+    service = SearchService(store, refresh_seconds=3600)
+    try:
+        store.update(f'INSERT DATA {{ GRAPH <urn:x:same> {{ <urn:x:s1> a <{GG}Office> ; <{GG}name> "同线程甲办公室" }} }}')
+        assert [h.iri for h in service.search("同线程甲办公室").hits] == ["urn:x:s1"]
+        version = service.last_build.version
+        behind = f'INSERT DATA {{ GRAPH <urn:x:same> {{ <urn:x:s2> a <{GG}Office> ; <{GG}name> "同线程乙办公室" }} }}'
+        r = send("POST", scratch_remote_config["update_endpoint"], behind.encode(), {"Content-Type": "application/sparql-update"})
+        assert r.status in (200, 204)
+        service.refresh_seconds = 0
+        assert [h.iri for h in service.search("同线程乙办公室").hits] == ["urn:x:s2"]
+        assert service.last_build.version == version
+    finally:
+        store.update("DROP SILENT GRAPH <urn:x:same>")
+        service.close()
+        store.close()
+
 # --- from SPARQL ----------------------------------------------------------------------
 
 def _select(server, query: str) -> list[dict]:

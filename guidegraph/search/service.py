@@ -74,6 +74,7 @@ class SearchService:
         self._refresher: threading.Thread | None = None  # set while a background refresh runs
         self._refresh_again = False  # a write came while it ran
         self._built_at = 0.0
+        self._builds = 0  # counts rebuilds: a rebuild from an unchanged version still replaces the file
         self.last_build: BuildInfo | None = None
 
     def _wanted_version(self) -> str:
@@ -134,6 +135,7 @@ class SearchService:
         build_index(self.path, documents, version)
         self._built_at = time.monotonic()
         self.last_build = BuildInfo(version, len(documents), time.perf_counter() - started)
+        self._builds += 1
         return self.last_build
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> Page:
@@ -147,14 +149,17 @@ class SearchService:
         return search_index(self._connection(), terms, limit, offset)
 
     def _connection(self):
-        """This thread's connection to the current index file (reopened after a rebuild; a
-        connection to a replaced file keeps reading the old one, which stays whole)."""
+        """This thread's connection to the current index file (reopened after any rebuild; a
+        connection to a replaced file keeps reading the old one, which stays whole).
+
+        Keyed by the rebuild, not the version: a store written behind our back is rebuilt
+        under the same version, and a connection kept by version would go on reading the old file."""
         local = self._local
-        built = self.last_build.version if self.last_build else None
-        if getattr(local, "version", None) != built:
+        built = self._builds
+        if getattr(local, "built", None) != built:
             if getattr(local, "conn", None) is not None:
                 local.conn.close()
-            local.conn, local.version = open_index(self.path), built
+            local.conn, local.built = open_index(self.path), built
         return local.conn
 
     def labels(self, iris: set[str]) -> dict[str, str]:
