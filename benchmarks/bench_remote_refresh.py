@@ -34,12 +34,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from engines import generator, procs, report  # noqa: E402
+from engines.procs import BENCH_BASE_IRI as BASE_IRI, GUIDEGRAPH  # noqa: E402
 from engines.client import SparqlClient  # noqa: E402
 from engines.queries import shape_queries  # noqa: E402
 from engines.systems import Virtuoso  # noqa: E402
 
-BASE_IRI = "http://data.example.org/id/"
-GUIDEGRAPH = [sys.executable, "-m", "guidegraph.cli"]
 IN_WORKER = [sys.executable, str(HERE / "engines" / "serve_dumps_in_worker.py")]
 VARIANTS = [
     ("dumps written in the worker (waitress, as before)", IN_WORKER, "waitress"),
@@ -135,11 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {row(results[-1])}", file=sys.stderr)
         finally:
             virtuoso.stop()
-    lines = ["# Light queries through guidegraph on Virtuoso while it writes its dumps", "",
-             f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
-             f"`python benchmarks/bench_remote_refresh.py {' '.join(argv if argv is not None else sys.argv[1:])}`", "",
-             "| machine |  |", "|---|---|", *[f"| {k} | {v} |" for k, v in report.machine()],
-             f"| Virtuoso | {report.virtuoso_version() or '?'} |", "",
+    lines = [*report.run_header("Light queries through guidegraph on Virtuoso while it writes its dumps",
+                                "bench_remote_refresh.py", argv if argv is not None else sys.argv[1:], virtuoso=True),
              f"{report.scale_name(triples)} triples. A fresh data directory each time, so the server writes every dump "
              "file as it starts. Light queries (point lookup, indicators; a new text each time) alternate between "
              "guidegraph and Virtuoso direct: while the files are written (until index.json appears), and "

@@ -29,9 +29,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from engines import generator, procs, report  # noqa: E402
+from engines.procs import BENCH_BASE_IRI as BASE_IRI, GUIDEGRAPH  # noqa: E402
 
-GUIDEGRAPH = [sys.executable, "-m", "guidegraph.cli"]
-BASE_IRI = "http://data.example.org/id/"
 CASES = ("first start", "restart (dumps kept)", "restart without the stamp (as before)")
 
 

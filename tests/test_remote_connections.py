@@ -74,6 +74,17 @@ def test_a_reader_that_hangs_up_early_does_not_give_its_connection_back(oxigraph
         store.close()
 
 
+
+def test_a_read_under_way_when_the_store_closes_closes_its_connection(oxigraph_scratch_server):
+    """A background reader (a search build, a dump) may still hold a connection when the server
+    closes the store: given back afterwards, it would be kept by a closed store and never closed."""
+    url = oxigraph_scratch_server
+    store = open_store({"store": "remote", "endpoint": url + "/query"})
+    response, _ = store._send_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "application/sparql-results+json", [], None)
+    store.close()
+    assert json.loads(store._read(response, None))["results"]["bindings"]
+    assert idle_connections(store) == []
+
 def test_a_server_restarted_between_queries_costs_no_error(tmp_path):
     """The kept connection died with the old server; the query goes again on a new one."""
     binary = oxigraph_binary()

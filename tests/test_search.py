@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 import urllib.parse
 
@@ -317,8 +318,22 @@ def test_search_over_a_remote_store_sees_our_writes_and_others_after_the_refresh
     r = send("POST", scratch_remote_config["update_endpoint"], behind.encode(), {"Content-Type": "application/sparql-update"})
     assert r.status in (200, 204)
     assert search(server, "背后写入测试办公室")["total"] == 0
-    server.app.extensions["guidegraph.search"].refresh_seconds = 0
+    service = server.app.extensions["guidegraph.search"]
+    # Past the refresh age the search is answered from the index as it is, while a thread builds
+    # the new one (held here until the answer is in, so what the first search saw is certain).
+    release, real_rebuild = threading.Event(), service.rebuild
+    service.rebuild = lambda version: (release.wait(30), real_rebuild(version))[1]
+    service.refresh_seconds = 0
+    started = time.perf_counter()
+    assert search(server, "背后写入测试办公室")["total"] == 0
+    assert time.perf_counter() - started < 5
+    release.set()
+    assert service.wait_for_refresh(60)
     assert [h["iri"] for h in search(server, "背后写入测试办公室")["hits"]] == ["urn:x:r2"]
+    # our own write, though, is waited for: the next search sees it at once
+    store.update(f'INSERT DATA {{ GRAPH <urn:x:remote> {{ <urn:x:r3> a <{GG}Office> ; <{GG}name> "又一写入测试办公室" }} }}')
+    service.wait_for_refresh(60)
+    assert [h["iri"] for h in search(server, "又一写入测试办公室")["hits"]] == ["urn:x:r3"]
 
 
 
@@ -337,7 +352,12 @@ def test_a_rebuild_under_the_same_version_is_read_by_a_thread_that_searched_befo
         behind = f'INSERT DATA {{ GRAPH <urn:x:same> {{ <urn:x:s2> a <{GG}Office> ; <{GG}name> "同线程乙办公室" }} }}'
         r = send("POST", scratch_remote_config["update_endpoint"], behind.encode(), {"Content-Type": "application/sparql-update"})
         assert r.status in (200, 204)
+        release, real_rebuild = threading.Event(), service.rebuild
+        service.rebuild = lambda v: (release.wait(30), real_rebuild(v))[1]
         service.refresh_seconds = 0
+        assert service.search("同线程乙办公室").total == 0  # the aged index, while the new one is built
+        release.set()
+        assert service.wait_for_refresh(60)
         assert [h.iri for h in service.search("同线程乙办公室").hits] == ["urn:x:s2"]
         assert service.last_build.version == version
     finally:

@@ -7,11 +7,16 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
+
+GUIDEGRAPH = [sys.executable, "-m", "guidegraph.cli"]  # the CLI of the checkout the benchmark runs in
+# One base for every start of a benchmark: without it each port mints its own, and the dump files' names with it.
+BENCH_BASE_IRI = "http://data.example.org/id/"
 
 def free_port() -> int:
     with socket.socket() as s:

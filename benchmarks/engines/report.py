@@ -7,6 +7,7 @@ import os
 import platform
 import re
 import subprocess
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -41,6 +42,16 @@ def machine() -> list[tuple[str, str]]:
     ]
     return rows
 
+
+
+def run_header(title: str, script: str, argv: list[str], *, virtuoso: bool = False) -> list[str]:
+    """A result file's opening: its title, when and how it was run, the machine."""
+    lines = [f"# {title}", "", f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+             f"`python benchmarks/{script} {' '.join(argv)}`", "", "| machine |  |", "|---|---|",
+             *[f"| {k} | {v} |" for k, v in machine()]]
+    if virtuoso:
+        lines.append(f"| Virtuoso | {virtuoso_version() or '?'} |")
+    return lines + [""]
 
 def _malloc_row() -> str:
     from guidegraph import allocator

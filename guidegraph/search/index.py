@@ -28,8 +28,9 @@ TITLE_WEIGHT = 2.0
 SCHEMA_VERSION = 3
 
 
-def build_index(path: Path, documents: list[SearchDocument], version: str) -> None:
-    """Write the index of ``documents`` to ``path`` atomically."""
+def build_index(path: Path, documents: list[SearchDocument], version: str, made_from: str | None = None) -> None:
+    """Write the index of ``documents`` to ``path`` atomically; ``made_from`` names the data for
+    a later run (index_made_from), None when it cannot be named."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
     tmp.unlink(missing_ok=True)
@@ -43,7 +44,8 @@ def build_index(path: Path, documents: list[SearchDocument], version: str) -> No
             CREATE VIRTUAL TABLE fts USING fts5({", ".join(FIELDS)}, content='', tokenize='unicode61 remove_diacritics 0');
             CREATE VIRTUAL TABLE titles USING fts5(title, content='', tokenize='unicode61 remove_diacritics 0');
         """)
-        conn.executemany("INSERT INTO meta VALUES (?, ?)", [("version", version), ("schema", str(SCHEMA_VERSION))])
+        meta = [("version", version), ("schema", str(SCHEMA_VERSION))] + ([("made_from", made_from)] if made_from else [])
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", meta)
         conn.executemany(
             f"INSERT INTO items VALUES (?, ?, ?, ?, ?, {', '.join('?' for _ in FIELDS)})",
             ((i, d.iri, d.type, d.guide, text_key(d.label), *(d.text(f) for f in FIELDS)) for i, d in enumerate(documents, 1)),
@@ -87,8 +89,8 @@ def open_index(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
 
-def index_version(path: Path) -> str | None:
-    """The dataset version an index file was built from, or None if there is no usable one."""
+def index_made_from(path: Path) -> str | None:
+    """What an index file was built from (build_index's ``made_from``), or None if there is no usable one."""
     if not path.exists():
         return None
     try:
@@ -99,7 +101,7 @@ def index_version(path: Path) -> str | None:
             conn.close()
     except sqlite3.Error:
         return None
-    return meta.get("version") if meta.get("schema") == str(SCHEMA_VERSION) else None
+    return meta.get("made_from") if meta.get("schema") == str(SCHEMA_VERSION) else None
 
 
 def search_index(conn: sqlite3.Connection, terms: list[Term], limit: int, offset: int) -> Page:

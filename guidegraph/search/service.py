@@ -5,8 +5,9 @@ only through us) changes it on every write, so the first search after a
 write (a guide replaced by Graph Store PUT, say) rebuilds the index and sees
 the new text; the server also starts that rebuild as soon as a write request
 is answered, so a search coming later waits less or not at all. A store others may write to behind our back has no version we
-can trust; its index is rebuilt when it is older than ``refresh_seconds`` or
-when we wrote to the store ourselves since.
+can trust; its index is rebuilt when we wrote to the store ourselves since (the
+search waits for it) or when it is older than ``refresh_seconds`` (the search is
+answered from the index as it is, while a thread builds the new one).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guidegraph.search.documents import read_documents
-from guidegraph.search.index import Page, build_index, index_labels, open_index, search_index
+from guidegraph.search.index import Page, build_index, index_labels, index_made_from, open_index, search_index
 from guidegraph.search.tokens import QueryError, parse_query
 from guidegraph.store.base import GraphStore
 from guidegraph.store.freshness import REMOTE_REFRESH_SECONDS
@@ -75,6 +76,8 @@ class SearchService:
         self._refresh_again = False  # a write came while it ran
         self._built_at = 0.0
         self._builds = 0  # counts rebuilds: a rebuild from an unchanged version still replaces the file
+        self._adoption_tried = self._cleanup is not None  # a temporary folder holds no earlier run's index
+        self._version_at_start = self._wanted_version()  # an earlier run's index holds none of our writes since
         self.last_build: BuildInfo | None = None
 
     def _wanted_version(self) -> str:
@@ -87,9 +90,59 @@ class SearchService:
             return False
         return self.store.tracks_version or time.monotonic() - self._built_at < self.refresh_seconds
 
-    def ensure_current(self) -> None:
-        """Rebuild the index unless it was built from the store's current version."""
-        if self._is_current(self._wanted_version()):
+    def _holds_our_writes(self, version: str) -> bool:
+        """The index was built from every write of ours (it may be older than the refresh age)."""
+        return self.last_build is not None and self.last_build.version == version
+
+    def _made_from(self) -> str | None:
+        """What names the data an index is built from, for a later run: the embedded store's
+        content token (None while a write runs), or the remote endpoint; with this guidegraph's
+        version, since what is indexed may change with it."""
+        from guidegraph import __version__
+
+        token = self.store.content_token()
+        if token is not None:
+            return f"content {token} {__version__}"
+        endpoint = getattr(self.store, "endpoint", None) if self.store.kind == "remote" else None
+        return f"remote {endpoint} {__version__}" if endpoint else None
+
+    def _adopt_earlier_index(self) -> None:
+        """At the first search, take up the index file an earlier run left, if built from this data:
+        the embedded store's as current; a remote store's as aged (searched while built again)."""
+        self._adoption_tried = True
+        version = self._wanted_version()  # before the name: a write after it leaves the index marked older
+        try:
+            made_from = self._made_from()
+        except Exception as exc:  # noqa: BLE001 - the store's own failure surfaces at the build
+            log.debug("could not name the store's data: %s", exc)
+            return
+        if made_from is None or version != self._version_at_start or index_made_from(self.path) != made_from:
+            return
+        self._built_at = time.monotonic() if self.store.tracks_version else float("-inf")
+        conn = open_index(self.path)
+        try:
+            documents = conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+        finally:
+            conn.close()
+        self.last_build = BuildInfo(version, documents, 0.0)
+        self._builds += 1
+        log.info("search index of an earlier run taken up from %s", self.path)
+
+    def ensure_current(self, *, stale_ok: bool = True) -> None:
+        """Rebuild the index unless it was built from the store's current version.
+
+        An index that has only aged (a store others may write to, none of our writes since) is
+        searched as it is while a background thread builds it again: a reader never waits for
+        what others may have written. With ``stale_ok`` false (that thread) the build is made here."""
+        if not self._adoption_tried:
+            with self._lock:
+                if not self._adoption_tried:
+                    self._adopt_earlier_index()
+        version = self._wanted_version()
+        if self._is_current(version):
+            return
+        if stale_ok and self._holds_our_writes(version):
+            self._start_refresh(after_write=False)
             return
         with self._lock:
             # Read the version before the data: a write during the build leaves the
@@ -105,22 +158,37 @@ class SearchService:
 
         A write that comes while that thread runs may be newer than the version it is building
         from; the thread then builds again, so no write is left for the next search to find."""
+        self._start_refresh(after_write=True)
+
+    def _start_refresh(self, *, after_write: bool) -> None:
         with self._refresh_guard:
             if self._refresher is not None:
-                self._refresh_again = True
+                # A search finding the index aged needs no second build; a write may.
+                self._refresh_again = self._refresh_again or after_write
                 return
             if self._is_current(self._wanted_version()):
                 return
             self._refresher = threading.Thread(target=self._refresh, daemon=True, name="search-index-refresh")
             self._refresher.start()
 
+    def wait_for_refresh(self, timeout: float | None = None) -> bool:
+        """Wait for a background build under way, if any; False if it is still running."""
+        with self._refresh_guard:
+            thread = self._refresher
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
     def _refresh(self) -> None:
         try:
             while True:
-                self.ensure_current()
+                self.ensure_current(stale_ok=False)
                 with self._refresh_guard:
                     # Checked under the guard: a write after this look starts a thread of its own.
-                    if not self._refresh_again and self._is_current(self._wanted_version()):
+                    # Built from every write of ours: done, whatever its age (which a refresh age
+                    # of 0 would make stale at once).
+                    if not self._refresh_again and self._holds_our_writes(self._wanted_version()):
                         self._refresher = None
                         return
                     self._refresh_again = False
@@ -131,8 +199,9 @@ class SearchService:
 
     def rebuild(self, version: str) -> BuildInfo:
         started = time.perf_counter()
+        made_from = self._made_from()  # named before the data is read: a write meanwhile changes the name
         documents = read_documents(self.store, self.timeout)
-        build_index(self.path, documents, version)
+        build_index(self.path, documents, version, made_from)
         self._built_at = time.monotonic()
         self.last_build = BuildInfo(version, len(documents), time.perf_counter() - started)
         self._builds += 1

@@ -44,6 +44,7 @@ class RemoteHttp:
             ":".join(self._credentials).encode("utf-8")).decode("ascii")
         self._idle: dict[tuple[str, str], list[Http1Connection]] = {}
         self._lock = threading.Lock()
+        self._closed = False  # a read still under way when the store closes closes its connection after it
         self._by_urllib: set[str] = set()  # URLs (without query) that challenged for digest or redirected
         # Read once: scanning the environment for proxies took longer than a point lookup on the server.
         self._proxies = urllib.request.getproxies()
@@ -67,6 +68,7 @@ class RemoteHttp:
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, {}
+            self._closed = True
         for connections in idle.values():
             for conn in connections:
                 conn.close()
@@ -132,7 +134,7 @@ class RemoteHttp:
     def _give_back(self, key, conn: Http1Connection) -> None:
         with self._lock:
             connections = self._idle.setdefault(key, [])
-            if len(connections) < IDLE_CONNECTIONS:
+            if len(connections) < IDLE_CONNECTIONS and not self._closed:
                 connections.append(conn)
                 return
         conn.close()
