@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import shutil
 import sys
@@ -47,8 +48,9 @@ VARIANTS = [
     ("kept and refreshed in the background (granian, as shipped)", GUIDEGRAPH, "granian"),
 ]
 REFRESH_SECONDS = 5
-# Terms of the seed guides, which every replica of the generated data holds.
-TERMS = iter(["无创脑机接口", "城市智能交通系统", "中医临床", "古建筑修缮", "脑类器官", "生物医药", "关键技术",
+# Terms of the seed guides, which every replica of the generated data holds; no server is asked
+# one twice (each asks at most two), so none is answered from what it asked before.
+TERMS = itertools.cycle(["无创脑机接口", "城市智能交通系统", "中医临床", "古建筑修缮", "脑类器官", "生物医药", "关键技术",
               "卵母细胞", "稀散金属", "病原学", "脂溢性脱发", "临床研究"])
 
 
