@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,33 @@ def test_a_temporary_store_keeps_nothing():
         assert not (Path(app.extensions["guidegraph.dumps"].path) / ".made-from.json").exists()
     finally:
         close_app(app)
+
+
+def test_readers_asking_at_once_all_get_the_token_one_of_them_mints(tmp_path):
+    """After a write the dumps and the search index ask for the token at the same moment; a reader
+    that found another minting was told there was none, and the dumps were written again at the
+    next start. A write still makes readers get None."""
+    import threading
+
+    keeper = content_token.TokenKeeper(tmp_path, writable=True)
+    slow_mint, minting = content_token.mint, threading.Event()
+
+    def mint_slowly(data_dir):
+        minting.set()
+        time.sleep(0.3)
+        return slow_mint(data_dir)
+
+    content_token.mint = mint_slowly
+    try:
+        first: list = []
+        t = threading.Thread(target=lambda: first.append(keeper.current()))
+        t.start()
+        assert minting.wait(5)
+        second = keeper.current()
+        t.join(5)
+    finally:
+        content_token.mint = slow_mint
+    assert first[0] is not None and second == first[0] == content_token.read(tmp_path)
+    with keeper.changing():
+        assert keeper.current() is None
+    assert content_token.read(tmp_path) is None

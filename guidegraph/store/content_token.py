@@ -66,6 +66,10 @@ class TokenKeeper:
         self.data_dir = data_dir
         self.writable = writable
         self._lock = threading.Lock()  # held by each write, from before it touches the disk
+        # Readers take turns here, so one minting (which holds _lock, to keep writes out) is waited
+        # for by the others instead of being taken for a write: the dumps and the search index
+        # ask at the same moment after a write, and one of them was told "no token".
+        self._readers = threading.Lock()
 
     @contextmanager
     def changing(self):
@@ -76,12 +80,13 @@ class TokenKeeper:
     def current(self) -> str | None:
         """None while a write runs (its outcome cannot be named yet) or on a read-only store
         that has none; a reader never waits for a write."""
-        if not self._lock.acquire(blocking=False):
-            return None
-        try:
-            token = read(self.data_dir)
-            if token is None and self.writable:
-                token = mint(self.data_dir)
-            return token
-        finally:
-            self._lock.release()
+        with self._readers:
+            if not self._lock.acquire(blocking=False):
+                return None
+            try:
+                token = read(self.data_dir)
+                if token is None and self.writable:
+                    token = mint(self.data_dir)
+                return token
+            finally:
+                self._lock.release()
