@@ -178,8 +178,7 @@ class DumpFolder:
 
     def _stamp_for(self, token: str | None) -> dict:
         """What the files were made from: the embedded store's content token, else the remote endpoint."""
-        made_from = {"content": token} if token is not None else {"remote": getattr(self.store, "endpoint", None)}
-        return {**made_from, "made_by": dumps_signature(self.settings.data_base_iri)}
+        return {**freshness.made_from(self.store, token), "made_by": dumps_signature(self.settings.data_base_iri)}
 
     def _stamp(self) -> dict | None:
         try:

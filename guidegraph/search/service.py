@@ -25,6 +25,7 @@ from guidegraph.search.documents import read_documents
 from guidegraph.search.index import Page, build_index, index_labels, index_made_from, open_index, search_index
 from guidegraph.search.tokens import QueryError, parse_query
 from guidegraph.store.base import GraphStore
+from guidegraph.store import freshness
 from guidegraph.store.freshness import REMOTE_REFRESH_SECONDS
 
 log = logging.getLogger("guidegraph.search")
@@ -100,11 +101,8 @@ class SearchService:
         version, since what is indexed may change with it."""
         from guidegraph import __version__
 
-        token = self.store.content_token()
-        if token is not None:
-            return f"content {token} {__version__}"
-        endpoint = getattr(self.store, "endpoint", None) if self.store.kind == "remote" else None
-        return f"remote {endpoint} {__version__}" if endpoint else None
+        ((kind, name),) = freshness.made_from(self.store, self.store.content_token()).items()
+        return f"{kind} {name} {__version__}" if name is not None else None
 
     def _adopt_earlier_index(self) -> None:
         """At the first search, take up the index file an earlier run left, if built from this data:

@@ -36,3 +36,13 @@ def is_current(made: Made | None, store: GraphStore, refresh_seconds: float = RE
     if made is None or made.version != (store.version.token, store.version.counter):
         return False
     return store.tracks_version or time.monotonic() - made.at < refresh_seconds
+
+
+
+def made_from(store: GraphStore, token: str | None) -> dict[str, str | None]:
+    """What names the data for a later run, so what is made from it can be kept across restarts:
+    the embedded store's content token (read by the caller before the data), else the remote
+    store's endpoint (what an earlier run made from it is then taken up as aged)."""
+    if token is not None:
+        return {"content": token}
+    return {"remote": getattr(store, "endpoint", None) if store.kind == "remote" else None}
