@@ -98,6 +98,7 @@ def serve_granian(make_app: Callable[[], Flask], close_app: Callable[[Flask], No
 
     def load_in_worker():
         relay_signals()  # before the app and granian start their threads
+        _stop_the_worker_once()  # before granian installs its handlers, which it does after this loader
         _die_with_parent()
         _log_like_the_main_process()
         from guidegraph.server.access_log import write_access_log_from_a_thread
@@ -117,6 +118,36 @@ def serve_granian(make_app: Callable[[], Flask], close_app: Callable[[Flask], No
                      http1_settings=HTTP1Settings(max_buffer_size=HEADER_LIMIT))
     relay_signals()
     server.serve(target_loader=load_in_worker, wrap_loader=False)
+
+
+def _stop_the_worker_once() -> None:
+    """Make granian's stop handler in this worker a no-op after its first run.
+
+    The handler puts a value into a channel that holds one; the worker takes one
+    value and then needs the GIL to finish stopping. A second stop signal while
+    it stops (one handler run waits in the channel holding the GIL) deadlocks
+    the worker, and the server with it, until killed. A worker gets two whenever
+    a signal reaches the whole process group: Ctrl-C in a terminal, ``kill --
+    -PGID``, a service manager's stop; the server process then sends its own
+    SIGTERM too. Seen in 5 of 6 such stops with clients connected.
+    """
+    import threading
+
+    from granian import _signals
+
+    install = _signals.set_main_signals
+
+    def install_once(interrupt_handler, reload_handler=None):
+        ran = threading.Lock()
+
+        def stop_once(signum, frame):
+            if ran.acquire(blocking=False):
+                interrupt_handler(signum, frame)
+
+        install(stop_once, reload_handler)
+
+    # granian's worker looks the installer up in its module when it starts (granian 2.x).
+    _signals.set_main_signals = install_once
 
 
 def _die_with_parent() -> None:
