@@ -12,6 +12,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from rdflib import Graph
@@ -21,6 +22,7 @@ from guidegraph.catalog.description import Distribution, Site, describe_dataset
 from guidegraph.catalog.sitemap import robots_txt, sitemap_documents
 from guidegraph.catalog.statistics import DatasetStatistics, dataset_statistics
 from guidegraph.rdf_io import serialize_graph
+from guidegraph.server import catalog_kept
 from guidegraph.server.representation import Twins, represent, split_suffix
 from guidegraph.server.resource_pages import DOC_PATH
 from guidegraph.server.settings import Settings
@@ -47,16 +49,22 @@ class CatalogCache:
     the description per public origin and set of dump files (cheap, from what was measured).
 
     What was measured from a remote store and has only grown older than the refresh age is
-    served while it is measured again in the background, as its dump files are."""
+    served while it is measured again in the background, as its dump files are. With a data
+    directory, what was measured is kept there for the next start (server/catalog_kept.py)."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept_file: Path | None = None) -> None:
         self._lock = threading.Lock()  # held while measuring anew (a request then waits for it)
         self._measured: tuple | None = None  # (freshness.Made, statistics, page paths)
         self._published: dict = {}
         self._remeasuring: threading.Thread | None = None
+        self._kept_file = kept_file
+        self._kept_tried = kept_file is None
 
     def measured(self, store: GraphStore, settings: Settings) -> tuple[DatasetStatistics, list[str]]:
         with self._lock:
+            if not self._kept_tried:
+                self._kept_tried = True
+                self._take_up_kept(store, settings)
             kept = self._measured
             if kept is not None and not freshness.is_current(kept[0], store, settings.remote_refresh_seconds):
                 if not store.tracks_version and kept[0].version == freshness.made_now(store).version:
@@ -68,10 +76,41 @@ class CatalogCache:
             return kept[1], kept[2]
 
     def _measure(self, store: GraphStore, settings: Settings) -> tuple:
-        made = freshness.made_now(store)
-        self._measured = (made, dataset_statistics(store), page_paths(store, settings))
+        self._measured = self._measure_and_keep(store, settings)
         self._published = {}
         return self._measured
+
+    def _measure_and_keep(self, store: GraphStore, settings: Settings) -> tuple:
+        made = freshness.made_now(store)
+        token = store.content_token() if self._kept_file is not None else None
+        measured = (made, dataset_statistics(store), page_paths(store, settings))
+        if self._kept_file is not None and (store.kind == "remote" or token is not None):
+            if token is None or store.content_token() == token:  # nothing written while measuring
+                try:
+                    catalog_kept.save(self._kept_file, catalog_kept.stamp_for(store, token, settings.data_base_iri),
+                                      *measured[1:])
+                except OSError as exc:  # served all the same; the next start measures again
+                    logging.getLogger("guidegraph.server").warning("keeping the catalogue failed: %s", exc)
+        return measured
+
+    def _take_up_kept(self, store: GraphStore, settings: Settings) -> None:
+        """What an earlier run measured from this data: as current from the embedded store, as aged
+        from a remote one (served while measured again)."""
+        made = freshness.made_now(store)  # before the token: a write after it leaves this marked older
+        try:
+            token = store.content_token()
+        except StoreUnavailable:
+            return
+        if token is None and store.kind != "remote":
+            return
+        kept = catalog_kept.load(self._kept_file, catalog_kept.stamp_for(store, token, settings.data_base_iri))
+        if kept is None:
+            return
+        if token is None:  # a remote store: others may have written since
+            made = freshness.Made(made.version, at=float("-inf"))
+        self._measured = (made, *kept)
+        logging.getLogger("guidegraph.server").info("catalogue measured by an earlier run taken up from %s",
+                                                    self._kept_file)
 
     def _remeasure_in_background(self, store: GraphStore, settings: Settings) -> None:
         if self._remeasuring is not None:
@@ -81,8 +120,8 @@ class CatalogCache:
 
         def remeasure() -> None:
             try:
-                made = freshness.made_now(store)
-                measured = (made, dataset_statistics(store), page_paths(store, settings))
+                measured = self._measure_and_keep(store, settings)
+                made = measured[0]
                 with self._lock:
                     if self._measured is None or self._measured[0].version == made.version:
                         self._measured, self._published = measured, {}
@@ -211,7 +250,8 @@ def robots() -> Response:
 
 
 def install(app: Flask) -> None:
-    cache = CatalogCache()
+    data_dir = app.extensions["guidegraph.settings"].data_dir
+    cache = CatalogCache(catalog_kept.kept_file(data_dir) if data_dir else None)
     app.extensions["guidegraph.catalog"] = cache
     app.register_blueprint(bp)
     if app.extensions["guidegraph.settings"].prepare_dumps:

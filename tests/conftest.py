@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -97,6 +98,19 @@ def live_server(app) -> LiveServer:
     url = f"http://127.0.0.1:{server.effective_port}"
     wait_until_up(url + "/health")
     return LiveServer(url, stop, app)
+
+
+@contextmanager
+def running(config: dict):
+    """The real app with ``config`` (the tests' write token, no cache warming) on a loopback port;
+    stopped and closed after."""
+    app = create_app({"write_token": WRITE_TOKEN, "warm_cache": False, **config})
+    server = live_server(app)
+    try:
+        yield server
+    finally:
+        server.stop()
+        close_app(app)
 
 
 def protocol_graphs() -> dict[str, bytes]:
@@ -324,6 +338,12 @@ def send(method: str, url: str, body: bytes | None = None, headers: dict[str, st
         return HttpResult(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
     finally:
         conn.close()
+
+
+def write_behind(config: dict, update: str) -> None:
+    """An update straight to the remote store of ``config``, not through guidegraph."""
+    r = send("POST", config["update_endpoint"], update.encode(), {"Content-Type": "application/sparql-update"})
+    assert r.status in (200, 204), r.body[:300]
 
 
 @pytest.fixture(scope="session")

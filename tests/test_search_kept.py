@@ -12,30 +12,16 @@ import json
 import threading
 import time
 import urllib.parse
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import WRITE_TOKEN, live_server, send
+from conftest import running, send, write_behind
 from guidegraph.namespaces import GG
 from guidegraph.search.service import index_file
-from guidegraph.server import create_app
-from guidegraph.server.app import close_app
 
 CORPUS_JIANGSU = "corpus/004_757a5c273432423d.txt"
 TITLE = "无创脑机接口精准调控关键技术研发"
-
-
-@contextmanager
-def running(config: dict):
-    app = create_app({"write_token": WRITE_TOKEN, "warm_cache": False, **config})
-    server = live_server(app)
-    try:
-        yield server
-    finally:
-        server.stop()
-        close_app(app)
 
 
 def search(server, q: str) -> list[str]:
@@ -99,12 +85,6 @@ def remote_with_data_dir(tmp_path, scratch_remote_config):
     """A remote store's settings with a data directory; what the test wrote is dropped after it."""
     yield {**scratch_remote_config, "data_dir": str(tmp_path / "data")}
     write_behind(scratch_remote_config, "DROP SILENT GRAPH <urn:x:kept>")
-
-
-def write_behind(config: dict, update: str) -> None:
-    """Straight to the remote store, not through guidegraph."""
-    r = send("POST", config["update_endpoint"], update.encode(), {"Content-Type": "application/sparql-update"})
-    assert r.status in (200, 204)
 
 
 def searched_after_our_write(config: dict, iri: str, name: str) -> list[str]:
