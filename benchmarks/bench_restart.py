@@ -1,18 +1,23 @@
-"""What a restart of `guidegraph serve` costs: first start, a restart keeping its dumps, and one without.
+"""What a restart of `guidegraph serve` costs: first start, a restart keeping what it made, and ones without.
 
 Loads generated guide-shaped N-Quads (benchmarks/engines/generator.py) with
 `guidegraph load`, then starts the real server (granian) on the data directory
 three times, side by side in one run:
 
 - first start: nothing made from the data yet (the dumps are written);
-- restart: the store still holds what the dumps were made from (kept);
-- restart without the stamp: `dumps/.made-from.json` removed first, which is
-  what every restart cost before dumps were kept across restarts.
+- restart: the store still holds what the dumps and the catalogue's
+  measurements were made from (both kept);
+- restart measuring the catalogue again: `catalog/measured.json` removed
+  first, what a restart cost before the measurements were kept;
+- restart without either: `dumps/.made-from.json` removed too, what every
+  restart cost before dumps were kept across restarts.
 
-Each row: seconds to the first answer of /health, seconds until the server's
-process tree (worker and engine) is quiet for a second (its start-up work:
-dumps, catalogue statistics, memory copy, cache warming), the CPU seconds that
-took, and whether the dump files were written anew (their inode changes).
+Each row: seconds to the first answer of /health, then to the answer of a
+harvester's first /.well-known/void (asked at once after /health), seconds
+until the server's process tree (worker and engine) is quiet for a second
+(its start-up work: dumps, catalogue statistics, memory copy, cache
+warming), the CPU seconds that took, and whether the dump files were
+written anew (their inode changes).
 
     python benchmarks/bench_restart.py [--triples 100000 1000000] [--out FILE]
 """
@@ -23,6 +28,7 @@ import argparse
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -31,7 +37,11 @@ sys.path.insert(0, str(HERE))
 from engines import generator, procs, report  # noqa: E402
 from engines.procs import BENCH_BASE_IRI as BASE_IRI, GUIDEGRAPH  # noqa: E402
 
-CASES = ("first start", "restart (dumps kept)", "restart without the stamp (as before)")
+CASES = ("first start", "restart (dumps and catalogue kept)", "restart measuring the catalogue again",
+         "restart keeping neither")
+# What each case removes before the start.
+FORGETS = {"restart measuring the catalogue again": ("catalog/measured.json",),
+           "restart keeping neither": ("catalog/measured.json", "dumps/.made-from.json")}
 
 
 def start_once(data_dir: Path, log: Path) -> dict:
@@ -44,13 +54,17 @@ def start_once(data_dir: Path, log: Path) -> dict:
     started = time.monotonic()
     try:
         first_answer = procs.wait_http(port, "/health", proc, timeout=600)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/.well-known/void", headers={"Accept": "text/turtle"})
+        with urllib.request.urlopen(request, timeout=600) as response:
+            assert response.status == 200 and b"void:triples" in response.read()
+        void = time.monotonic() - started
         procs.wait_idle(proc.pid, quiet=1.0, timeout=1200)
         settled = time.monotonic() - started - 1.0  # the quiet second is not start-up work
         cpu = procs.cpu_seconds(proc.pid)
     finally:
         procs.stop(proc)
     written = not dump.exists() or dump.stat().st_ino != inode
-    return {"answer": first_answer, "settle": settled, "cpu": cpu, "written": written}
+    return {"answer": first_answer, "void": void, "settle": settled, "cpu": cpu, "written": written}
 
 
 def run(triples: int, workdir: Path) -> list[tuple[str, dict]]:
@@ -61,8 +75,8 @@ def run(triples: int, workdir: Path) -> list[tuple[str, dict]]:
     print(f"  loaded {triples:,} triples in {elapsed:.1f} s", file=sys.stderr)
     rows = []
     for case in CASES:
-        if case.startswith("restart without"):
-            (data_dir / "dumps" / ".made-from.json").unlink(missing_ok=True)
+        for name in FORGETS.get(case, ()):
+            (data_dir / name).unlink(missing_ok=True)
         rows.append((case, start_once(data_dir, log)))
         print(f"  {case}: {rows[-1][1]}", file=sys.stderr)
     return rows
@@ -74,9 +88,10 @@ def markdown(results: dict[int, list[tuple[str, dict]]], argv: list[str]) -> str
     lines += [f"| {k} | {v} |" for k, v in report.machine()]
     for triples, rows in results.items():
         lines += ["", f"## {triples:,} triples", "",
-                  "| start | first answer s | settled s | CPU s to settle | dumps written |", "|---|---|---|---|---|"]
+                  "| start | first answer s | first VoID s | settled s | CPU s to settle | dumps written |",
+                  "|---|---|---|---|---|---|"]
         for case, r in rows:
-            lines.append(f"| {case} | {r['answer']:.2f} | {r['settle']:.1f} | {r['cpu']:.1f} | "
+            lines.append(f"| {case} | {r['answer']:.2f} | {r['void']:.2f} | {r['settle']:.1f} | {r['cpu']:.1f} | "
                          f"{'yes' if r['written'] else 'no'} |")
     return "\n".join(lines) + "\n"
 
