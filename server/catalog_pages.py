@@ -52,13 +52,14 @@ class CatalogCache:
     served while it is measured again in the background, as its dump files are. With a data
     directory, what was measured is kept there for the next start (server/catalog_kept.py)."""
 
-    def __init__(self, kept_file: Path | None = None) -> None:
+    def __init__(self, kept_file: Path | None = None, version_at_start: tuple | None = None) -> None:
         self._lock = threading.Lock()  # held while measuring anew (a request then waits for it)
         self._measured: tuple | None = None  # (freshness.Made, statistics, page paths)
         self._published: dict = {}
         self._remeasuring: threading.Thread | None = None
         self._kept_file = kept_file
         self._kept_tried = kept_file is None
+        self._version_at_start = version_at_start  # a write of ours since then outdates what was kept
 
     def measured(self, store: GraphStore, settings: Settings) -> tuple[DatasetStatistics, list[str]]:
         with self._lock:
@@ -97,6 +98,8 @@ class CatalogCache:
         """What an earlier run measured from this data: as current from the embedded store, as aged
         from a remote one (served while measured again)."""
         made = freshness.made_now(store)  # before the token: a write after it leaves this marked older
+        if store.kind == "remote" and made.version != self._version_at_start:
+            return  # we wrote to it since the start (the embedded store's token says so by itself)
         try:
             token = store.content_token()
         except StoreUnavailable:
@@ -251,7 +254,8 @@ def robots() -> Response:
 
 def install(app: Flask) -> None:
     data_dir = app.extensions["guidegraph.settings"].data_dir
-    cache = CatalogCache(catalog_kept.kept_file(data_dir) if data_dir else None)
+    store = app.extensions["guidegraph.store"]
+    cache = CatalogCache(catalog_kept.kept_file(data_dir) if data_dir else None, freshness.made_now(store).version)
     app.extensions["guidegraph.catalog"] = cache
     app.register_blueprint(bp)
     if app.extensions["guidegraph.settings"].prepare_dumps:

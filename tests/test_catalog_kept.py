@@ -141,3 +141,14 @@ def test_a_remote_restart_serves_the_old_measuring_while_it_measures_again(remot
     with running(other) as server:
         assert void_triples(server) == before + 1
     assert measurings.count == 3
+
+
+def test_our_write_before_the_first_request_is_not_hidden_by_what_was_kept(remote_with_data_dir, measurings):
+    config = remote_with_data_dir
+    with running(config) as server:
+        write(server, 1)
+        before = void_triples(server)
+    with running(config) as server:  # writes before anyone asks: the kept figures must not answer for it
+        write(server, 2)
+        assert void_triples(server) == before + 1
+    assert measurings.count == 2
