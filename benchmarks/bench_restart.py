@@ -103,10 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-restart-") as tmp:
         results = {n: run(n, Path(tmp)) for n in args.triples}
-    text = markdown(results, sys.argv[1:] if argv is None else argv)
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    report.publish(markdown(results, sys.argv[1:] if argv is None else argv), args.out)
     return 0
 
 

@@ -25,11 +25,12 @@ class Validators:
 
 def validators_for(store: GraphStore, representation: str, full_path: str | None = None) -> Validators | None:
     """``full_path``: path and query string of the request (default: Flask's request)."""
-    if not store.tracks_version:
+    version = store.cache_version()
+    if version is None:
         return None
-    v = store.version
+    token, counter = version
     digest = hashlib.sha1(f"{request.full_path if full_path is None else full_path}|{representation}".encode()).hexdigest()[:12]
-    return Validators(f'"{v.token}-{v.counter}-{digest}"', v.modified)
+    return Validators(f'"{token}-{counter}-{digest}"', store.cache_modified())
 
 
 # Formatting the date was a tenth of a small query's time in the server; it changes only with a write.

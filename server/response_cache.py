@@ -37,11 +37,11 @@ class ResponseCache:
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
-        if (method not in ("GET", "HEAD") or not self.kept.enabled or not self.store.tracks_version
+        version = self.store.cache_version()
+        if (method not in ("GET", "HEAD") or not self.kept.enabled or version is None
                 or "HTTP_AUTHORIZATION" in environ):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        version = (self.store.version.token, self.store.version.counter)
         key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
                *(environ.get(name) for name in _KEY_HEADERS))
         kept = self.kept.lookup(self.store, key)

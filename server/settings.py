@@ -40,6 +40,9 @@ class Settings:
     # Dumps, catalogue statistics and the search index made from a remote store are made again once
     # this old (others may have written to it) or after our own writes (store/freshness.py).
     remote_refresh_seconds: float = REMOTE_REFRESH_SECONDS
+    # Query answers and pages from a remote store kept this long (0: never); others' writes show
+    # within it, ours at once.
+    remote_cache_seconds: float = 0.0
     write_token: str | None = None  # None: read-only
     timeout: float = DEFAULT_TIMEOUT  # seconds per query
     max_rows: int | None = DEFAULT_MAX_ROWS
@@ -95,6 +98,7 @@ class Settings:
             "remote_user": self.remote_user,
             "remote_password": self.remote_password,
             "remote_dialect": self.remote_dialect,
+            "remote_cache_seconds": self.remote_cache_seconds,
         }
 
     @property

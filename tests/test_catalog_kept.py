@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
 from conftest import running, send, write_behind
+from load_runs import guidegraph
 from guidegraph import iris
 from guidegraph.server import catalog_pages
 from guidegraph.server.catalog_kept import kept_file
@@ -88,6 +89,20 @@ def test_a_write_between_runs_is_measured_again(tmp_path, measurings):
         assert void_triples(server) == before + 1
     assert measurings.count == 2
     with running({"data_dir": str(data)}) as server:  # and that measuring is kept in turn
+        assert void_triples(server) == before + 1
+    assert measurings.count == 2
+
+
+def test_a_bulk_load_between_runs_is_measured_again(tmp_path, measurings):
+    data = tmp_path / "data"
+    with running({"data_dir": str(data)}) as server:
+        write(server, 1)
+        before = void_triples(server)
+    source = tmp_path / "more.nq"
+    source.write_text(f'<{EX}loaded> <{EX}p> "loaded" <{GRAPH}> .\n', encoding="utf-8")
+    load = guidegraph("load", str(source), "--data-dir", str(data))
+    assert load.returncode == 0, load.stderr
+    with running({"data_dir": str(data)}) as server:
         assert void_triples(server) == before + 1
     assert measurings.count == 2
 

@@ -7,14 +7,13 @@ replaced atomically), one kept has the same.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from conftest import WRITE_TOKEN
+from load_runs import guidegraph
 from guidegraph.server import create_app
 from guidegraph.server.app import close_app
 from guidegraph.store import content_token
@@ -89,8 +88,7 @@ def test_a_bulk_load_between_runs_makes_them_anew(data_dir, tmp_path):
     before = dumps_after_a_start(data_dir)
     source = tmp_path / "more.nq"
     source.write_text(f"<{EX}b> <{EX}p> \"loaded\" <{EX}h> .\n", encoding="utf-8")
-    load = subprocess.run([sys.executable, "-m", "guidegraph.cli", "load", str(source), "--data-dir", str(data_dir)],
-                          capture_output=True, text=True, timeout=120)
+    load = guidegraph("load", str(source), "--data-dir", str(data_dir))
     assert load.returncode == 0, load.stderr
     after = dumps_after_a_start(data_dir)
     assert after["dataset.nq.gz"] != before["dataset.nq.gz"]

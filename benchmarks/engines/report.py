@@ -53,6 +53,14 @@ def run_header(title: str, script: str, argv: list[str], *, virtuoso: bool = Fal
         lines.append(f"| Virtuoso | {virtuoso_version() or '?'} |")
     return lines + [""]
 
+
+def publish(text: str, out: Path | None) -> None:
+    """Print a report, and write it to ``out`` too if given."""
+    print(text)
+    if out:
+        out.write_text(text, encoding="utf-8")
+
+
 def _malloc_row() -> str:
     from guidegraph import allocator
 

@@ -34,6 +34,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--remote-refresh", type=float, default=REMOTE_REFRESH_SECONDS, metavar="SECONDS",
                    help="remote store: how old its dumps, catalogue statistics and search index may get before "
                    f"they are made again, as others may write to it (default {REMOTE_REFRESH_SECONDS:g}; 0: every time)")
+    p.add_argument("--remote-cache", type=float, default=0.0, metavar="SECONDS",
+                   help="remote store: keep query answers and pages this long, as for the embedded store; others' "
+                   "writes then show within that time, ours at once (default 0: never kept)")
     p.add_argument("--write-token", default=os.environ.get("GUIDEGRAPH_WRITE_TOKEN"), help="enable Update and Graph Store writes for this bearer token ($GUIDEGRAPH_WRITE_TOKEN)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"seconds per query (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help=f"result rows at most (default {DEFAULT_MAX_ROWS})")
@@ -58,8 +61,9 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         raise UsageError("--store remote needs --endpoint URL")
     if args.timeout <= 0 or args.max_rows <= 0 or args.max_request_bytes <= 0:
         raise UsageError("--timeout, --max-rows and --max-request-bytes must be positive")
-    if args.remote_refresh < 0:
-        raise UsageError("--remote-refresh must be 0 or more seconds")
+    for flag, seconds in (("--remote-refresh", args.remote_refresh), ("--remote-cache", args.remote_cache)):
+        if seconds < 0:
+            raise UsageError(f"{flag} must be 0 or more seconds")
     return {
         "store": args.store,
         "data_dir": _data_dir(args),
@@ -70,6 +74,7 @@ def settings_from_args(args: argparse.Namespace) -> dict:
         "remote_password": args.remote_password or None,
         "remote_dialect": args.remote_dialect,
         "remote_refresh_seconds": args.remote_refresh,
+        "remote_cache_seconds": args.remote_cache,
         "write_token": args.write_token or None,
         "timeout": args.timeout,
         "max_rows": args.max_rows,

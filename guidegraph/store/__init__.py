@@ -58,6 +58,7 @@ def open_store(config: Mapping[str, Any] | None = None) -> GraphStore:
             user=config.get("remote_user"),
             password=config.get("remote_password"),
             dialect=config.get("remote_dialect") or "auto",
+            cache_seconds=float(config.get("remote_cache_seconds") or 0.0),
         )
     raise UsageError(f"unknown store {kind!r}; choose embedded or remote")
 

@@ -93,6 +93,15 @@ class GraphStore(abc.ABC):
     def __init__(self) -> None:
         self.version = DatasetVersion()
 
+    def cache_version(self) -> tuple[str, int] | None:
+        """What answers and pages are kept and validated (ETag) under; None: nothing may be kept.
+        A store that tracks its version keeps them until the next write."""
+        return (self.version.token, self.version.counter) if self.tracks_version else None
+
+    def cache_modified(self) -> float:
+        """Last-Modified of what is kept under ``cache_version()``."""
+        return self.version.modified
+
     # -- reading -------------------------------------------------------------
     # Set by the server (create_app): answers kept for the dataset version, shared by
     # the SPARQL endpoint, the canned queries and the pages, since all of them ask here.
@@ -117,9 +126,9 @@ class GraphStore(abc.ABC):
                                   timeout=timeout, max_rows=max_rows, base_iri=base_iri)
 
         cache = self.result_cache
-        if cache is None or not cache.enabled or not self.tracks_version or not repeats_identically(sparql):
+        version = self.cache_version()  # before running: a write meanwhile moves it on
+        if cache is None or not cache.enabled or version is None or not repeats_identically(sparql):
             return run()
-        version = (self.version.token, self.version.counter)  # before running: a write meanwhile moves it on
         key = ("query", sparql, result_format, graph_format, dataset, max_rows, base_iri)
         kept = cache.lookup(self, key)
         if kept is not MISSING:

@@ -65,8 +65,11 @@ class RemoteStore(GraphStore):
     tracks_version = False  # others may write to the remote store
 
     def __init__(self, endpoint: str, *, update_endpoint: str | None = None, gsp_endpoint: str | None = None,
-                 user: str | None = None, password: str | None = None, dialect: str | None = "auto") -> None:
+                 user: str | None = None, password: str | None = None, dialect: str | None = "auto",
+                 cache_seconds: float = 0.0) -> None:
         super().__init__()
+        self.cache_seconds = cache_seconds  # 0: answers from it are never kept
+        self.clock = time.time  # what the caching periods are cut from
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
         self.gsp_endpoint = gsp_endpoint
@@ -98,6 +101,17 @@ class RemoteStore(GraphStore):
         except (urllib.error.URLError, OSError) as exc:
             raise StoreUnavailable(f"cannot reach the remote store at {self.endpoint}: {getattr(exc, 'reason', exc)}") from None
 
+    def cache_version(self) -> tuple[str, int] | None:
+        """Answers are kept for at most ``cache_seconds`` (wall-clock periods of that length: all
+        are dropped at each period's end) and until our next write; others' writes show within that."""
+        if self.cache_seconds <= 0:
+            return None
+        return (f"{self.version.token}.{int(self.clock() // self.cache_seconds)}", self.version.counter)
+
+    def cache_modified(self) -> float:
+        period_started = (self.clock() // self.cache_seconds) * self.cache_seconds if self.cache_seconds > 0 else 0.0
+        return max(self.version.modified, period_started)
+
     def close(self) -> None:
         self._http.close()
 
@@ -106,7 +120,8 @@ class RemoteStore(GraphStore):
         user, password = self._credentials
         return {"store": "remote", "endpoint": self.endpoint, "update_endpoint": self.update_endpoint,
                 "gsp_endpoint": self.gsp_endpoint, "remote_user": user, "remote_password": password,
-                "remote_dialect": self._dialect.name if self._dialect is not None else "auto"}
+                "remote_dialect": self._dialect.name if self._dialect is not None else "auto",
+                "remote_cache_seconds": self.cache_seconds}
 
     def _describe(self, body: str) -> str:
         return describe(self.dialect.error_text(body))

@@ -43,9 +43,7 @@ class VersionedCache:
 
     @staticmethod
     def _version_of(store) -> tuple | None:
-        if not store.tracks_version:
-            return None  # others may write behind our back: nothing can be kept
-        return (store.version.token, store.version.counter)
+        return store.cache_version()  # None: others may write behind our back, and nothing may be kept
 
     def lookup(self, store, key) -> Any:
         """The value kept for ``key`` at the store's current version, or MISSING."""
