@@ -62,11 +62,16 @@ def write(server, n: int) -> None:
     server.app.extensions["guidegraph.store"].update(insert(n))
 
 
+def triples_after_a_first_run(config: dict) -> int:
+    """Start a server, write one triple, read the VoID as a harvester does, stop; its triple count."""
+    with running(config) as server:
+        write(server, 1)
+        return void_triples(server)
+
+
 def test_an_embedded_restart_serves_what_it_measured_before(tmp_path, measurings):
     data = tmp_path / "data"
-    with running({"data_dir": str(data)}) as server:
-        write(server, 1)
-        before = void_triples(server)
+    before = triples_after_a_first_run({"data_dir": str(data)})
     assert measurings.count == 1
     inode = kept_file(data).stat().st_ino
     measurings.hold = True  # a measuring now would hang the request for 30 s
@@ -80,9 +85,7 @@ def test_an_embedded_restart_serves_what_it_measured_before(tmp_path, measurings
 
 def test_a_write_between_runs_is_measured_again(tmp_path, measurings):
     data = tmp_path / "data"
-    with running({"data_dir": str(data)}) as server:
-        write(server, 1)
-        before = void_triples(server)
+    before = triples_after_a_first_run({"data_dir": str(data)})
     with running({"data_dir": str(data)}) as server:  # a write, and nobody asks for the catalogue
         write(server, 2)
     with running({"data_dir": str(data)}) as server:
@@ -95,9 +98,7 @@ def test_a_write_between_runs_is_measured_again(tmp_path, measurings):
 
 def test_a_bulk_load_between_runs_is_measured_again(tmp_path, measurings):
     data = tmp_path / "data"
-    with running({"data_dir": str(data)}) as server:
-        write(server, 1)
-        before = void_triples(server)
+    before = triples_after_a_first_run({"data_dir": str(data)})
     source = tmp_path / "more.nq"
     source.write_text(f'<{EX}loaded> <{EX}p> "loaded" <{GRAPH}> .\n', encoding="utf-8")
     load = guidegraph("load", str(source), "--data-dir", str(data))
@@ -109,9 +110,7 @@ def test_a_bulk_load_between_runs_is_measured_again(tmp_path, measurings):
 
 def test_another_base_or_a_damaged_file_is_measured_again(tmp_path, measurings):
     data = tmp_path / "data"
-    with running({"data_dir": str(data)}) as server:
-        write(server, 1)
-        before = void_triples(server)
+    before = triples_after_a_first_run({"data_dir": str(data)})
     with running({"data_dir": str(data), "base_iri": "http://example.org/elsewhere/id/"}) as server:
         assert void_triples(server) == before  # page paths are cut from the base: measured under this one
     assert measurings.count == 2
@@ -137,9 +136,7 @@ def remote_with_data_dir(tmp_path, scratch_remote_config):
 
 def test_a_remote_restart_serves_the_old_measuring_while_it_measures_again(remote_with_data_dir, measurings):
     config = remote_with_data_dir
-    with running(config) as server:
-        write(server, 1)
-        before = void_triples(server)
+    before = triples_after_a_first_run(config)
     write_behind(config, insert(2))  # while we were down
     measurings.hold = True
     with running(config) as server:
@@ -160,9 +157,7 @@ def test_a_remote_restart_serves_the_old_measuring_while_it_measures_again(remot
 
 def test_our_write_before_the_first_request_is_not_hidden_by_what_was_kept(remote_with_data_dir, measurings):
     config = remote_with_data_dir
-    with running(config) as server:
-        write(server, 1)
-        before = void_triples(server)
+    before = triples_after_a_first_run(config)
     with running(config) as server:  # writes before anyone asks: the kept figures must not answer for it
         write(server, 2)
         assert void_triples(server) == before + 1
