@@ -142,3 +142,24 @@ def test_a_write_the_engine_had_started_is_reported_honestly_and_never_mixed(fau
     # and the write path works on the new engine
     assert put(faults_server, graph, ntriples(4, "after")).status == 204
     assert count(faults_server, graph) == 4
+
+
+def test_a_query_stopped_at_its_limit_while_a_put_runs_leaves_the_put_whole(make_server, tmp_path):
+    server = make_server({"data_dir": str(tmp_path / "data"), "write_token": WRITE_TOKEN, "timeout": 0.5})
+    store = server.app.extensions["guidegraph.store"]
+    graph, n = EX + "put-under-a-stopped-query", 60000
+    assert put(server, EX + "base", ntriples(400, "base")).status == 201  # what the slow query joins
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(r=put(server, graph, ntriples(n, "new"))))
+    _, idle = engine_state(store.engine_pid)
+    thread.start()
+    while engine_state(store.engine_pid)[1] - idle < 10:  # the engine has taken the PUT up
+        assert thread.is_alive(), "the PUT ended before the query could be sent"
+        time.sleep(0.002)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    stopped = send("GET", server.sparql + "?" + urllib.parse.urlencode({"query": slow}),
+                   headers={"Accept": "text/csv"})
+    thread.join(120)
+    assert stopped.status == 503 and "time limit" in stopped.text(), stopped.text()
+    assert result["r"].status == 201, result["r"].text()  # not "outcome not known"
+    assert count(server, graph) == n

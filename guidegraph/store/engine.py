@@ -34,6 +34,7 @@ from typing import Any
 from guidegraph import allocator
 from guidegraph.errors import reason_in_message
 from guidegraph.store.deadlines import Deadlines
+from guidegraph.store.engine_kills import EngineKills, Request
 
 # More than the server's worker threads (8 by default), so a request rarely
 # waits for a channel.
@@ -181,6 +182,7 @@ class EngineClient:
         self._generation = 0
         self._closed = False
         self._deadlines = Deadlines()
+        self._kills = EngineKills()
         self.read_only = False  # True while a full disk keeps the store from opening for writing
         self._start(read_only=False)
 
@@ -240,21 +242,25 @@ class EngineClient:
                 raise EngineDied(f"the query engine is gone: {exc}", generation, started=False) from exc
             started = not acknowledge  # unacknowledged, a request sent may have run
             committed = False
-            watch = None if timeout is None else self._deadlines.watch(timeout, channel.proc.kill)
+            request = Request(channel.proc)
+            watch = None if timeout is None else self._deadlines.watch(timeout, lambda: self._kills.time_limit_struck(request))
             try:
                 while True:
                     reply = channel.conn.recv()
                     if reply == STARTED:
                         started = True
+                        self._kills.write_began(request)
                         continue
                     if reply == COMMITTED:
                         committed = True  # durable: what is left is not stopped
+                        self._kills.finished(request)
                         if watch is not None and not self._deadlines.done(watch):
                             watch = None
                         continue
                     ok, payload = reply
                     break
             except (EOFError, OSError, ValueError) as exc:
+                self._kills.finished(request)
                 if committed:
                     # On disk already; the next engine reads it back, so the write happened.
                     self._replace(generation)
@@ -264,8 +270,11 @@ class EngineClient:
                     raise TimeoutError(op) from None
                 raise EngineDied(f"the query engine is gone: {exc or 'it closed the connection'}", generation,
                                  started) from exc
-            if watch is not None and self._deadlines.done(watch):
+            if watch is not None:
+                self._deadlines.done(watch)
+            if self._kills.finished(request):
                 # The answer came as the time limit struck; its engine is being killed.
+                # (When a write held the kill back, the answer is kept and the engine runs on.)
                 self._replace(generation)
         finally:
             # A channel of a replaced engine is closed here, by the one thread
