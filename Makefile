@@ -21,3 +21,4 @@ bench: setup
 	.venv/bin/python benchmarks/bench_linked_data.py
 	.venv/bin/python benchmarks/bench_load.py
 	.venv/bin/python benchmarks/bench_engines.py
+	.venv/bin/python benchmarks/bench_throughput_floor.py

@@ -194,3 +194,84 @@ def test_a_system_counts_as_settled_only_once_every_process_it_depends_on_is_qui
             p.wait()
     assert alone < 1.5
     assert both >= 1.5  # waited for the busy one (started 2.5 s of spinning just before)
+
+
+def assert_same_rows(text: str, *systems) -> None:
+    """Every system answers ``text`` with the same rows, and there are some."""
+    prints = []
+    for system in systems:
+        client = system.client()
+        prints.append(fingerprint(client.query(text).body, ordered=False))
+        client.close()
+    assert prints[0].rows > 0
+    assert len({(p.rows, p.unordered) for p in prints}) == 1, prints
+
+
+def test_the_throughput_floors_answer_through_the_engine_and_are_reported_beside_oxigraph(tmp_path):
+    """bench_throughput_floor.py: the engine floor answers each query as the engine does (the same
+    rows as Oxigraph server), and a quick run reports every system with a rate and its ratio."""
+    from engines.systems import EngineFloor, OxigraphServer
+
+    data = generator.dataset_file(10_000)
+    lookup = next(q for q in all_queries(generator.sample_iris()) if q.name == "lookup")
+    floor, oxigraph = EngineFloor(tmp_path, 60.0, "query"), OxigraphServer(tmp_path, 60.0)
+    try:
+        for system in (floor, oxigraph):
+            system.load(data)
+            system.start()
+        assert_same_rows(lookup.text, floor, oxigraph)
+    finally:
+        floor.cleanup()
+        oxigraph.cleanup()
+
+    out = tmp_path / "floor.md"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_throughput_floor.py"), "--triples", "10000", "--clients", "2",
+         "--rounds", "2", "--requests", "20", "--out", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {cells[0]: cells[1:] for line in out.read_text(encoding="utf-8").splitlines()
+            if (cells := [c.strip() for c in line.strip("|").split("|")]) and line.startswith("| ") and len(cells) == 6}
+    for label in ("Oxigraph server", "guidegraph (embedded)", "floor: no-op WSGI app on granian",
+                  "floor: engine process, ping per request", "floor: engine process, query per request"):
+        rate, ratio, cpu, threads, failed = rows[label]
+        assert re.fullmatch(r"[\d,]+ \([\d,]+, [\d,]+\)", rate), rate  # the median and each round's
+        assert re.fullmatch(r"\d+\.\d\dx", ratio) and re.fullmatch(r"[\d,]+", cpu), (ratio, cpu)
+        assert int(threads.replace(",", "")) > 0 and failed == "0", (threads, failed)
+    assert rows["Oxigraph server"][1] == "1.00x"
+
+
+def test_the_pass_through_floor_answers_as_virtuoso_and_is_reported_beside_it(tmp_path):
+    """bench_remote_floor.py: the floor passes Virtuoso's answer through unchanged, and a quick run
+    reports each light query for Virtuoso direct, the floor and guidegraph on Virtuoso, with ratios."""
+    out = tmp_path / "remote-floor.md"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_remote_floor.py"), "--triples", "10000", "--rounds", "10",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {cells[0]: cells[1:] for line in out.read_text(encoding="utf-8").splitlines()
+            if (cells := [c.strip() for c in line.strip("|").split("|")]) and line.startswith("| ") and len(cells) == 8}
+    light = [q.name for q in all_queries(generator.sample_iris()) if q.weight == "light"]
+    assert light and set(light) <= set(rows)
+    for name in light:
+        direct, floor, ours, allowed, floor_ratio, ours_ratio, added = rows[name]
+        assert all(re.fullmatch(r"\d+\.\d\d", v) for v in (direct, floor, ours, allowed)), rows[name]
+        assert re.fullmatch(r"\d+\.\d\dx", floor_ratio) and re.fullmatch(r"\d+\.\d\dx", ours_ratio), rows[name]
+        assert float(floor) > float(direct)  # a layer in between never makes the answer come sooner
+
+
+def test_the_pass_through_floor_gives_virtuosos_rows(tmp_path):
+    from engines.systems import ForwardFloor, Virtuoso
+
+    virtuoso = Virtuoso(tmp_path, 120.0)
+    floor = ForwardFloor(tmp_path, 120.0, virtuoso)
+    lookup = next(q for q in all_queries(generator.sample_iris()) if q.name == "lookup")
+    try:
+        virtuoso.load(generator.dataset_file(10_000))
+        virtuoso.start()
+        floor.start()
+        assert_same_rows(lookup.text, virtuoso, floor)
+    finally:
+        floor.cleanup()
+        virtuoso.cleanup()

@@ -98,6 +98,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     server_cpu: float | None = None  # CPU seconds the server's process tree used during the run
+    threads: int | None = None  # the server's process tree's threads right after the run
 
     @property
     def cpu_per_request(self) -> float | None:

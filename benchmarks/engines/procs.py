@@ -73,6 +73,17 @@ def cpu_seconds(pid: int) -> float:
     return total / CLOCK_TICKS
 
 
+def thread_count(pid: int) -> int:
+    """Threads in the process tree of ``pid``."""
+    total = 0
+    for p in descendants(pid):
+        try:
+            total += int(Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[17])  # num_threads
+        except OSError:
+            continue
+    return total
+
+
 def wait_idle(pids: int | list[int], quiet: float = 1.0, timeout: float = 600.0) -> float:
     """Wait until the trees of ``pids`` use (almost) no CPU for ``quiet`` seconds (background start-up
     work done). A front end's start-up work may be its back end's: both must be quiet."""
@@ -107,11 +118,12 @@ def wait_http(port: int, path: str, proc: subprocess.Popen | None, timeout: floa
     raise RuntimeError(f"no answer on port {port} within {timeout:g} s")
 
 
-def start(argv: list[str], log: Path, cwd: Path | None = None) -> subprocess.Popen:
-    """A server in its own process group (so stopping it stops its children), output to ``log``."""
+def start(argv: list[str], log: Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """A server in its own process group (so stopping it stops its children), output to ``log``;
+    ``env`` is added to this process's environment."""
     with open(log, "ab") as out:
         return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True, cwd=cwd)
+                                start_new_session=True, cwd=cwd, env={**os.environ, **env} if env else None)
 
 
 def stop(proc: subprocess.Popen, grace: float = 10.0) -> None:

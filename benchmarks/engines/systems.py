@@ -65,10 +65,11 @@ class System:
     def client(self):
         return SparqlClient(self.port, self.path, self.timeout)
 
-    def _serve(self, argv: list[str], ready_path: str | None = None, cwd: Path | None = None) -> None:
+    def _serve(self, argv: list[str], ready_path: str | None = None, cwd: Path | None = None,
+               env: dict[str, str] | None = None) -> None:
         self.port = self.port or procs.free_port()
         started = time.monotonic()
-        self.proc = procs.start(argv, self.work / "server.log", cwd=cwd)
+        self.proc = procs.start(argv, self.work / "server.log", cwd=cwd, env=env)
         try:
             procs.wait_http(self.port, ready_path or self._ask_path(), self.proc, timeout=START_SECONDS)
         except Exception as exc:
@@ -199,6 +200,59 @@ class PythonFrontFloor(System):
         self._serve([str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port),
                      "--workers", "1", "--blocking-threads", "8", "benchmarks.engines.noop_app:app"],
                     cwd=Path(__file__).resolve().parents[2])
+
+
+class EngineFloor(System):
+    """Not guidegraph: benchmarks/engines/engine_floor_app.py on granian as ``guidegraph serve`` runs,
+    each request one call to guidegraph's engine process (``op`` "ping": the hop alone; "query": the
+    query run and serialised there). The floor of any design that runs queries in a killable process."""
+
+    answers_queries = False
+
+    def __init__(self, work: Path, timeout: float, op: str) -> None:
+        self.name, self.label = f"engine-{op}", f"floor: engine process, {op} per request"
+        self.op = op
+        super().__init__(work, timeout)
+
+    def load(self, data: Path) -> LoadInfo:
+        store = self.work / "data"
+        shutil.rmtree(store, ignore_errors=True)
+        if self.op == "ping":
+            store.mkdir(parents=True)
+            return LoadInfo(float("nan"), None, "nothing: the engine answers a ping")
+        seconds, peak = procs.run_timed([str(VENV_BIN / "guidegraph"), "load", "--data-dir", str(store), str(data)],
+                                        self.work / "load.log", timeout=self.timeout * 20)
+        return LoadInfo(seconds, peak, "guidegraph load")
+
+    def start(self) -> None:
+        self.port = procs.free_port()
+        self._serve([str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port),
+                     "--workers", "1", "--blocking-threads", "8", "benchmarks.engines.engine_floor_app:app"],
+                    cwd=Path(__file__).resolve().parents[2],
+                    env={"GUIDEGRAPH_FLOOR_OP": self.op, "GUIDEGRAPH_FLOOR_DATA": str(self.work / "data")})
+
+
+class ForwardFloor(System):
+    """Not guidegraph: benchmarks/engines/forward_floor_app.py on granian as ``guidegraph serve`` runs,
+    passing each query to another System's endpoint over guidegraph's remote client. The floor of
+    any Python layer in front of a remote engine."""
+
+    name, label = "forward-floor", "floor: pass-through app on granian"
+    answers_queries = False
+
+    def __init__(self, work: Path, timeout: float, backend: System) -> None:
+        super().__init__(work, timeout)
+        self.backend = backend
+
+    def load(self, data: Path) -> LoadInfo:
+        return LoadInfo(float("nan"), None, f"none of its own: the data is {self.backend.label}'s")
+
+    def start(self) -> None:
+        self.port = procs.free_port()
+        self._serve([str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port),
+                     "--workers", "1", "--blocking-threads", "8", "benchmarks.engines.forward_floor_app:app"],
+                    cwd=Path(__file__).resolve().parents[2],
+                    env={"GUIDEGRAPH_FLOOR_REMOTE": self.backend.endpoint_url()})
 
 
 class OxigraphServer(System):
