@@ -231,6 +231,7 @@ class EngineClient:
             free = self._free
         channel = free.get()
         generation = channel.generation
+        request = None
         try:
             if self._closed:
                 raise EngineDied("the store is closed", generation, started=False)
@@ -277,6 +278,9 @@ class EngineClient:
                 # (When a write held the kill back, the answer is kept and the engine runs on.)
                 self._replace(generation)
         finally:
+            if request is not None:
+                # Whatever ended the call: a write must not go on holding back the engine's kills.
+                self._kills.finished(request)
             # A channel of a replaced engine is closed here, by the one thread
             # using it (closing it from another thread could pull the socket out
             # from under a wait). It still goes back to its pool, so a caller
