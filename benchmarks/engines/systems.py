@@ -78,6 +78,13 @@ class System:
         self.startup_seconds = time.monotonic() - started
         self.settle_seconds = procs.wait_idle(self._settle_pids(), timeout=self.timeout)
 
+    def _serve_on_granian(self, module: str, env: dict[str, str] | None = None) -> None:
+        """A WSGI app of benchmarks/engines on granian, with the worker and threads ``guidegraph serve`` uses."""
+        self.port = procs.free_port()
+        self._serve([str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port),
+                     "--workers", "1", "--blocking-threads", "8", f"benchmarks.engines.{module}:app"],
+                    cwd=Path(__file__).resolve().parents[2], env=env)
+
     def _settle_pids(self) -> list[int]:
         """The processes whose start-up work must be done before measuring."""
         return [self.proc.pid]
@@ -196,10 +203,7 @@ class PythonFrontFloor(System):
         return LoadInfo(float("nan"), None, "nothing: it answers every request with an empty result")
 
     def start(self) -> None:
-        self.port = procs.free_port()
-        self._serve([str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port),
-                     "--workers", "1", "--blocking-threads", "8", "benchmarks.engines.noop_app:app"],
-                    cwd=Path(__file__).resolve().parents[2])
+        self._serve_on_granian("noop_app")
 
 
 class EngineFloor(System):
@@ -225,11 +229,8 @@ class EngineFloor(System):
         return LoadInfo(seconds, peak, "guidegraph load")
 
     def start(self) -> None:
-        self.port = procs.free_port()
-        self._serve([str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port),
-                     "--workers", "1", "--blocking-threads", "8", "benchmarks.engines.engine_floor_app:app"],
-                    cwd=Path(__file__).resolve().parents[2],
-                    env={"GUIDEGRAPH_FLOOR_OP": self.op, "GUIDEGRAPH_FLOOR_DATA": str(self.work / "data")})
+        self._serve_on_granian("engine_floor_app",
+                               {"GUIDEGRAPH_FLOOR_OP": self.op, "GUIDEGRAPH_FLOOR_DATA": str(self.work / "data")})
 
 
 class ForwardFloor(System):
@@ -248,11 +249,7 @@ class ForwardFloor(System):
         return LoadInfo(float("nan"), None, f"none of its own: the data is {self.backend.label}'s")
 
     def start(self) -> None:
-        self.port = procs.free_port()
-        self._serve([str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port),
-                     "--workers", "1", "--blocking-threads", "8", "benchmarks.engines.forward_floor_app:app"],
-                    cwd=Path(__file__).resolve().parents[2],
-                    env={"GUIDEGRAPH_FLOOR_REMOTE": self.backend.endpoint_url()})
+        self._serve_on_granian("forward_floor_app", {"GUIDEGRAPH_FLOOR_REMOTE": self.backend.endpoint_url()})
 
 
 class OxigraphServer(System):

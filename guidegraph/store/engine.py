@@ -261,7 +261,6 @@ class EngineClient:
                     ok, payload = reply
                     break
             except (EOFError, OSError, ValueError) as exc:
-                self._kills.finished(request)
                 if committed:
                     # On disk already; the next engine reads it back, so the write happened.
                     self._replace(generation)
